@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("api/entries/", views.entries, name="entries"),
     path("api/entries/<int:entry_id>/", views.entry_detail, name="entry-detail"),
+    path("slow/", views.slow, name="slow"),
 ]

@@ -1,4 +1,5 @@
 import json
+import time
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +11,7 @@ from .models import Entry
 from .tasks import count_words
 
 MAX_PAGE = 50
+SLOW_MAX_SECONDS = 30.0
 
 
 @require_GET
@@ -52,3 +54,20 @@ def entries(request: HttpRequest) -> JsonResponse:
 @require_GET
 def entry_detail(request: HttpRequest, entry_id: int) -> JsonResponse:
     return JsonResponse(get_object_or_404(Entry, pk=entry_id).as_dict())
+
+
+@require_GET
+def slow(request: HttpRequest) -> JsonResponse:
+    """Answer after ``?seconds=`` (default 2, at most 30).
+
+    A request that is still in flight when the container gets SIGTERM: ``dockwright verify`` uses
+    it to prove that gunicorn finishes running requests before it exits.
+    """
+    try:
+        seconds = float(request.GET.get("seconds", "2"))
+    except ValueError:
+        return JsonResponse({"error": "seconds must be a number"}, status=400)
+    if not 0 <= seconds <= SLOW_MAX_SECONDS:
+        return JsonResponse({"error": "seconds must be between 0 and 30"}, status=400)
+    time.sleep(seconds)
+    return JsonResponse({"slept": seconds})

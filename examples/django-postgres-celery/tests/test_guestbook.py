@@ -70,3 +70,8 @@ def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch) -
 
 def test_migrations_match_the_models() -> None:
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_slow_waits_and_is_bounded(client: Client) -> None:
+    assert client.get("/slow/?seconds=0.01").json() == {"slept": 0.01}
+    assert client.get("/slow/?seconds=31").status_code == 400

@@ -1,0 +1,94 @@
+"""``dockwright k8s``: Kubernetes manifests from the same plan as the Dockerfile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dockwright.errors import DockwrightError
+
+
+@click.command(name="k8s")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write (default: PATH/k8s).",
+)
+@click.option(
+    "--image",
+    "image",
+    help="Image to deploy, pinned: NAME@sha256:... or NAME:<commit sha> (default: <name>:<git HEAD sha>).",
+)
+@click.option(
+    "--replicas",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Minimum web replicas (HPA floor).",
+)
+@click.option(
+    "--max-replicas", type=click.IntRange(min=1), help="HPA ceiling (default: 3 x --replicas, at least 3)."
+)
+@click.option(
+    "--prestop",
+    type=click.Choice(["sleep", "exec"]),
+    default="sleep",
+    show_default=True,
+    help="Pre-stop pause: the kubelet's sleep action (Kubernetes >= 1.30) or python's time.sleep (older).",
+)
+@click.option("--python", "python", help="Python version X.Y (as for init).")
+@click.option("--app", "app", help="App target, e.g. pkg.main:app (as for init).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port the server listens on (as for init).")
+@click.option("--force", is_flag=True, help="Replace files that differ (the diff is shown).")
+@click.option("--dry-run", is_flag=True, help="Print the files, write nothing.")
+def command(
+    path: Path,
+    out_dir: Path | None,
+    image: str | None,
+    replicas: int,
+    max_replicas: int | None,
+    prestop: str,
+    python: str | None,
+    app: str | None,
+    port: int | None,
+    force: bool,
+    dry_run: bool,
+) -> int:
+    """Write Kubernetes manifests (Deployment, Service, HPA, PDB, migration Job, Celery workers)."""
+    from dockwright.deploy.k8s import k8s_manifests
+    from dockwright.deploy.output import write_files
+    from dockwright.deploy.project import git_head, load_plan
+
+    plan = load_plan(path, python=python, app=app, port=port)
+    if image is None:
+        head = git_head(path)
+        if head is None:
+            raise DockwrightError(
+                f"{path}: not a git checkout, so there is no commit SHA to tag by; pass --image REF"
+            )
+        sha, dirty = head
+        image = f"{plan.name}:{sha}"
+        if dirty:
+            click.echo(
+                f"dockwright: warning: uncommitted changes; the manifests name {image}, the image of HEAD",
+                err=True,
+            )
+    files = k8s_manifests(
+        plan,
+        image=image,
+        replicas=replicas,
+        max_replicas=max_replicas,
+        prestop="exec" if prestop == "exec" else "sleep",
+    )
+    result = write_files(
+        files,
+        out_dir if out_dir is not None else path / "k8s",
+        force=force,
+        dry_run=dry_run,
+        echo=click.echo,
+        display_root=path,
+    )
+    return 1 if result.skipped else 0

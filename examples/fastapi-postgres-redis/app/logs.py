@@ -8,7 +8,8 @@ import sys
 from datetime import UTC, datetime
 
 # Fields every LogRecord has; anything else was passed with ``extra=`` and is emitted as a field.
-_RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({})))
+# uvicorn's ``color_message`` (the message with ANSI colours) would only duplicate ``message``.
+_RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"color_message"}
 
 
 class JsonFormatter(logging.Formatter):

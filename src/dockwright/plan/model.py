@@ -21,12 +21,27 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class CopyStep:
+    """One ``COPY sources... dest`` (COPY flattens several sources into one directory, so one per dir)."""
+
+    sources: tuple[str, ...]
+    dest: str
+
+
+@dataclass(frozen=True)
 class BuilderStage:
     apt_packages: tuple[str, ...]  # build-only OS packages (compilers, -dev headers); empty: no apt step
     manifests: tuple[str, ...]  # copied before the dependency install, for layer caching
     install_commands: tuple[str, ...]  # shell commands that fill /opt/venv from the lock/manifests
     project_install_commands: tuple[str, ...]  # after COPY of the code, when the project is a package
     installer: str  # "uv", "pip", "poetry", "pdm", "pipenv": the tool that runs install_commands
+    copy_manifests: tuple[CopyStep, ...] = ()  # the COPY lines for ``manifests``, grouped by directory
+    tool_install: tuple[str, ...] = ()  # installs the installer (uv) in a throwaway venv of this stage
+    venv_command: str = ""  # creates /opt/venv
+    server_requirements: tuple[str, ...] = ()  # server packages the project does not depend on itself
+    env: dict[str, str] = field(default_factory=dict)  # ENV of the builder stage only
+    cache_mounts: tuple[str, ...] = ()  # BuildKit cache mount targets of the install RUN lines
+    lock_note: str = ""  # how the lock file is honoured, one sentence
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ class RuntimeStage:
     healthcheck: HealthCheck
     collectstatic: tuple[str, ...]  # build-time command (Django), empty when not needed
     compile_bytecode: bool  # precompile .pyc at build time (chosen from bench/ measurements)
+    collectstatic_env: dict[str, str] = field(default_factory=dict)  # throwaway values, that RUN line only
+    web_concurrency: int = 1  # default of ``workers_env`` baked into the image (override at run time)
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,9 @@ class ServicePlan:
     volume: str | None  # named volume for data
     volume_target: str | None
     port: int | None  # container port (databases are never published in compose.yaml)
+    depends_on: dict[str, str] = field(default_factory=dict)  # service -> compose condition
+    cpu_limit: str = "1.0"
+    memory_limit: str = "512m"
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,12 @@ class EnvVar:
     placeholder: str  # safe value written to .env.example
     comment: str
     secret: bool  # goes to a Secret (k8s) / never into an image
+
+
+@dataclass(frozen=True)
+class VolumeMount:
+    volume: str  # named volume
+    target: str  # absolute path in the container
 
 
 @dataclass(frozen=True)
@@ -89,6 +115,16 @@ class ContainerPlan:
     memory_limit: str = "512m"
     cpu_limit: str = "1.0"
     notes: tuple[str, ...] = field(default_factory=tuple)  # why-comments rendered into the Dockerfile
+    base_image_from_arg: bool = (
+        True  # FROM uses ``python:${PYTHON_VERSION}-slim-<debian>``; False: --base-image
+    )
+    stop_grace_period_s: int = 30  # time between SIGTERM and SIGKILL the platform must give
+    app_environment: dict[str, str] = field(default_factory=dict)  # compose wiring (DATABASE_URL...)
+    app_volumes: tuple[VolumeMount, ...] = ()  # named volumes on the writable dirs
+    app_depends_on: dict[str, str] = field(default_factory=dict)  # service -> compose condition
+    publish_host: str = "127.0.0.1"  # compose publishes the port on this address only
+    dev_command: tuple[str, ...] = ()  # compose.override.yaml: server with reload
+    dev_environment: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,45 @@
+""".gitignore -> .dockerignore translation.
+
+The two formats differ: a .gitignore pattern without a slash matches at any depth, a .dockerignore
+pattern is anchored at the build-context root; .gitignore has directory-only patterns (``dir/``),
+.dockerignore does not. Pure functions over text: the command layer reads the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def translate_gitignore_line(line: str) -> str | None:
+    """One .gitignore line as a .dockerignore pattern, or None for blanks and comments."""
+    text = line.rstrip("\n").rstrip()
+    if not text or text.startswith("#"):
+        return None
+    negate = text.startswith("!")
+    if negate:
+        text = text[1:]
+    if text.startswith("\\"):  # escaped leading "#" or "!"
+        text = text[1:]
+    text = text.rstrip("/")  # directory-only marker: .dockerignore matches files and directories alike
+    if not text:
+        return None
+    if text.startswith("/"):
+        pattern = text.lstrip("/")  # anchored in git, anchored in docker
+    elif "/" in text:
+        pattern = text  # a slash in the middle anchors it in git as well
+    elif text.startswith("**"):
+        pattern = text
+    else:
+        pattern = f"**/{text}"  # no slash: git matches it at any depth
+    return f"!{pattern}" if negate else pattern
+
+
+def translate_gitignore(text: str) -> tuple[str, ...]:
+    """All patterns of a .gitignore, translated, in order (order matters for ``!`` exceptions)."""
+    patterns = (translate_gitignore_line(line) for line in text.splitlines())
+    return tuple(p for p in patterns if p is not None)
+
+
+def keep_exceptions(needed: Iterable[str]) -> tuple[str, ...]:
+    """``!path`` lines that re-include files the build must see, whatever the patterns above say."""
+    return tuple(f"!{path}" for path in dict.fromkeys(needed))

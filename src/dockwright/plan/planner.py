@@ -489,10 +489,9 @@ def dev_environment(info: ProjectInfo) -> dict[str, str]:
     return env
 
 
-# --- .env.example ---
+# --- .env.example -------------------------------------------------------------------------------
 
 WIRED_COMMENT = "set by compose.yaml from the values above; set it here only to run the app outside compose"
------------------------------------------------------------------------------
 
 
 def _placeholder(name: str, port: int) -> tuple[str, str, bool]:

@@ -1,0 +1,93 @@
+"""Shared by ``dockwright plan`` and ``dockwright init``: the options and project -> plan edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from dockwright.detect.model import ProjectInfo
+from dockwright.errors import DockwrightError
+from dockwright.plan import facts
+from dockwright.plan.model import ContainerPlan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plan_options(func: F) -> F:
+    """PATH and the options that steer detection and planning."""
+    options = (
+        click.argument("path", type=click.Path(file_okay=False, path_type=Path), default="."),
+        click.option(
+            "--python", "python", metavar="X.Y", help="CPython minor to use instead of the detected one."
+        ),
+        click.option(
+            "--app",
+            "app",
+            metavar="TARGET",
+            help="App the server loads, e.g. pkg.main:app or pkg:create_app().",
+        ),
+        click.option(
+            "--port",
+            type=click.IntRange(1, 65535),
+            help="Port the server listens on (default: detected or 8000).",
+        ),
+        click.option(
+            "--debian",
+            type=click.Choice(sorted(facts.DEBIAN_PYTHON_MINORS)),
+            default=facts.DEFAULT_DEBIAN,
+            show_default=True,
+            help="Debian release of the python:X.Y-slim-<debian> base image.",
+        ),
+        click.option(
+            "--base-image", metavar="REF", help="Whole base image reference (private mirror, digest)."
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Default WEB_CONCURRENCY; more than 1 for an ASGI app runs gunicorn with uvicorn workers.",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def detect(root: Path, *, python: str | None, app: str | None, port: int | None) -> ProjectInfo:
+    from dockwright.detect import detect_project
+
+    if not root.is_dir():
+        raise DockwrightError(f"{root}: not a directory")
+    info: ProjectInfo = detect_project(root, python=python, app=app, port=port)
+    return info
+
+
+def read_gitignore(root: Path) -> str:
+    path = root / ".gitignore"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as err:
+        raise DockwrightError(f"cannot read .gitignore: {err}", file=path) from err
+
+
+def build_plan(
+    root: Path,
+    *,
+    python: str | None,
+    app: str | None,
+    port: int | None,
+    debian: str,
+    base_image: str | None,
+    workers: int | None,
+) -> tuple[ProjectInfo, ContainerPlan]:
+    from dockwright.plan import make_plan
+
+    info = detect(root, python=python, app=app, port=port)
+    plan = make_plan(
+        info, debian=debian, base_image=base_image, workers=workers, gitignore=read_gitignore(root)
+    )
+    return info, plan

@@ -119,7 +119,7 @@ def worker_args(service: ServicePlan, plan: ContainerPlan) -> list[str]:
     args = list(service.command)
     if service.kind == "celery-worker" and not _has_option(service.command, "-c", "--concurrency"):
         # Same reason as web_workers: Celery's default concurrency is the node's core count.
-        args.append(f"--concurrency={max(2, 2 * math.ceil(millicores(plan.cpu_limit) / 1000))}")
+        args.append(f"--concurrency={max(2, 2 * math.ceil(millicores(service.cpu_limit) / 1000))}")
     if service.kind == "celery-beat" and not _has_option(service.command, "-s", "--schedule"):
         args.append("--schedule=/tmp/celerybeat-schedule")  # the root filesystem is read-only
     return args
@@ -155,11 +155,42 @@ def _selector(names: _Names, component: str) -> dict[str, str]:
     return {"app.kubernetes.io/name": names.app, "app.kubernetes.io/component": component}
 
 
+def _store_container_vars() -> frozenset[str]:
+    """Settings of the Postgres/MySQL/RabbitMQ containers themselves (compose runs those; here a
+    managed service does), so the pods get the connection URL instead."""
+    from dockwright.plan import facts
+
+    return frozenset(row[0] for rows in facts.SERVICE_ENV.values() for row in rows)
+
+
+@dataclass(frozen=True)
+class PodEnvVar:
+    name: str
+    secret: bool
+
+
+def pod_env(plan: ContainerPlan) -> tuple[PodEnvVar, ...]:
+    """What the app processes read, split into Secret and ConfigMap keys.
+
+    Connection URLs that compose wires (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL) carry
+    credentials on a real cluster, so they are secret even where the .env.example is not."""
+    store_only = _store_container_vars()
+    wired = set(plan.app_environment)
+    out = [
+        PodEnvVar(var.name, var.secret or var.name in wired)
+        for var in plan.env
+        if var.name not in store_only or var.name in wired
+    ]
+    known = {var.name for var in out}
+    out += [PodEnvVar(name, True) for name in wired if name not in known]
+    return tuple(sorted(out, key=lambda v: v.name))
+
+
 def _env(plan: ContainerPlan, names: _Names, extra: dict[str, str]) -> list[dict[str, Any]]:
     """Explicit references, key by key: a missing key stops the pod with CreateContainerConfigError
     naming it, instead of an app that starts with half its settings. Values are never written."""
     entries: list[dict[str, Any]] = [{"name": key, "value": value} for key, value in sorted(extra.items())]
-    for var in sorted(plan.env, key=lambda v: v.name):
+    for var in pod_env(plan):
         if var.name in extra:
             continue
         source = "secretKeyRef" if var.secret else "configMapKeyRef"
@@ -201,9 +232,9 @@ def _container_security() -> dict[str, Any]:
     }
 
 
-def _resources(plan: ContainerPlan, policy: K8sPolicy) -> dict[str, Any]:
-    limit_milli = millicores(plan.cpu_limit)
-    memory = memory_quantity(plan.memory_limit)
+def _resources(plan: ContainerPlan, policy: K8sPolicy, service: ServicePlan | None = None) -> dict[str, Any]:
+    limit_milli = millicores(service.cpu_limit if service else plan.cpu_limit)
+    memory = memory_quantity(service.memory_limit if service else plan.memory_limit)
     return {
         # Memory request == limit: memory cannot be throttled, only OOM-killed, so never overcommit it.
         "requests": {
@@ -261,8 +292,10 @@ def _prestop(policy: K8sPolicy, mode: PreStop) -> dict[str, Any]:
 
 
 def web_grace_period(plan: ContainerPlan, policy: K8sPolicy = DEFAULT_POLICY) -> int:
-    """The grace countdown includes the preStop hook, so it must cover pause + graceful timeout."""
-    return policy.prestop_pause_s + plan.graceful_timeout_s + policy.shutdown_margin_s
+    """The grace countdown includes the preStop hook, so it must cover the pause plus the time the
+    server needs after SIGTERM (its graceful timeout and some slack, or the plan's stop grace)."""
+    after_sigterm = max(plan.graceful_timeout_s + policy.shutdown_margin_s, plan.stop_grace_period_s)
+    return policy.prestop_pause_s + after_sigterm
 
 
 def _pod_spec(
@@ -438,7 +471,7 @@ def _worker_deployment(
         # args, not command: keeps the image's ENTRYPOINT (e.g. tini) in front of Celery.
         "args": worker_args(service, plan),
         "env": _env(plan, names, {}),
-        "resources": _resources(plan, policy),
+        "resources": _resources(plan, policy, service),
         # No probes: `celery inspect ping` goes through the broker, so a broker outage would restart
         # every worker at once, and each probe starts a full interpreter. Celery exits on fatal
         # errors and the kubelet restarts it.
@@ -492,8 +525,8 @@ def _kustomization(resources: list[str], plan: ContainerPlan, image: ImageRef, n
 
 
 def _readme(plan: ContainerPlan, image: ImageRef, names: _Names, files: list[str]) -> str:
-    secret_keys = sorted(v.name for v in plan.env if v.secret)
-    config_keys = sorted(v.name for v in plan.env if not v.secret)
+    secret_keys = [v.name for v in pod_env(plan) if v.secret]
+    config_keys = [v.name for v in pod_env(plan) if not v.secret]
     stores = sorted({s.kind for s in plan.services if s.kind in BACKING_STORES})
     lines = [
         f"# Kubernetes manifests for {names.app}",

@@ -23,10 +23,10 @@ def load_plan(
 
 
 def git_head(root: Path) -> tuple[str, bool] | None:
-    """(short commit SHA of HEAD, working tree dirty) or None outside a git checkout."""
+    """(full commit SHA of HEAD, working tree dirty) or None outside a git checkout."""
     try:
         sha = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
             capture_output=True,
             text=True,
             check=True,

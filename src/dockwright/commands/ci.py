@@ -1,0 +1,70 @@
+"""``dockwright ci``: a CI pipeline (GitHub Actions or GitLab CI) from the same plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="ci")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--provider", type=click.Choice(["github", "gitlab"]), required=True, help="CI system to write for."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory the pipeline path is relative to (default: PATH).",
+)
+@click.option(
+    "--registry-image",
+    help="Repository to push to, without tag (default: ghcr.io/<owner>/<repo> or $CI_REGISTRY_IMAGE).",
+)
+@click.option(
+    "--build-secret",
+    "build_secrets",
+    multiple=True,
+    metavar="ID",
+    help="BuildKit secret the Dockerfile mounts (RUN --mount=type=secret,id=ID); repeatable.",
+)
+@click.option("--python", "python", help="Python version X.Y (as for init).")
+@click.option("--app", "app", help="App target, e.g. pkg.main:app (as for init).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port the server listens on (as for init).")
+@click.option("--force", is_flag=True, help="Replace a pipeline that differs (the diff is shown).")
+@click.option("--dry-run", is_flag=True, help="Print the files, write nothing.")
+def command(
+    path: Path,
+    provider: str,
+    out_dir: Path | None,
+    registry_image: str | None,
+    build_secrets: tuple[str, ...],
+    python: str | None,
+    app: str | None,
+    port: int | None,
+    force: bool,
+    dry_run: bool,
+) -> int:
+    """Write a pipeline: BuildKit build, tests in the image, lint, verify, Trivy, push from main."""
+    from dockwright.deploy.ci import ci_pipeline, find_test_setup
+    from dockwright.deploy.output import write_files
+    from dockwright.deploy.project import load_plan
+
+    plan = load_plan(path, python=python, app=app, port=port)
+    files = ci_pipeline(
+        plan,
+        "github" if provider == "github" else "gitlab",
+        tests=find_test_setup(path),
+        registry_image=registry_image,
+        build_secrets=build_secrets,
+    )
+    result = write_files(
+        files,
+        out_dir if out_dir is not None else path,
+        force=force,
+        dry_run=dry_run,
+        echo=click.echo,
+        display_root=path,
+    )
+    return 1 if result.skipped else 0

@@ -1,0 +1,70 @@
+"""A code-only change rebuilds without reinstalling dependencies: the install layer is a cache hit.
+
+The generated Dockerfile copies the dependency manifests and installs them before it copies the
+code, so editing a module must leave the install step ``CACHED`` in BuildKit's log, while the
+step that copies the code runs again (proof that the change was seen at all).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ExampleImages, build_image
+from e2e_support import DOCKER, buildkit_steps, remove_image, run, unique_name
+
+from dockwright.commands._planning import build_plan
+from dockwright.plan import facts
+
+pytestmark = pytest.mark.engine
+
+# One application module per example, edited the way a developer would.
+CODE_FILE = {
+    "fastapi-postgres-redis": "app/main.py",
+    "django-postgres-celery": "guestbook/views.py",
+    "flask-redis": "src/visits/views.py",
+}
+
+
+def _normalise(command: str) -> str:
+    return re.sub(r"\s+", " ", command.replace("\\\n", " ")).strip()
+
+
+def dependency_install_commands(project: Path) -> list[str]:
+    """The builder's dependency install commands, from the same plan ``init`` rendered."""
+    _info, plan = build_plan(
+        project, python=None, app=None, port=None, debian=facts.DEFAULT_DEBIAN, base_image=None, workers=None
+    )
+    return [_normalise(command) for command in plan.builder.install_commands]
+
+
+@pytest.mark.parametrize("name", list(CODE_FILE))
+def test_code_only_change_keeps_the_dependency_install_cached(
+    name: str, example_images: ExampleImages, tmp_path: Path
+) -> None:
+    built = example_images.get(name)  # the unchanged project is in the build cache from here on
+    project = tmp_path / name
+    shutil.copytree(built.project, project)
+    module = project / CODE_FILE[name]
+    module.write_text(module.read_text(encoding="utf-8") + f"\n# code-only change {unique_name('e2e')}\n")
+
+    tag = f"dwe2e-{unique_name(name)}:rebuild"
+    try:
+        log = build_image(project, tag)
+        steps = buildkit_steps(log)
+        assert steps, f"no BuildKit step lines in the build output:\n{log[-3000:]}"
+        installs = dependency_install_commands(project)
+        assert installs, "the plan has no dependency install command"
+        install_steps = [s for s in steps if any(cmd in _normalise(s.instruction) for cmd in installs)]
+        assert install_steps, f"no step runs {installs!r}:\n" + "\n".join(s.instruction for s in steps)
+        reran = [s.instruction for s in install_steps if not s.cached]
+        assert not reran, f"a code-only change re-ran the dependency install: {reran}"
+        assert any(not s.cached and s.instruction.startswith("COPY") for s in steps), (
+            "no COPY step ran again: the code change never reached the image"
+        )
+        new_id = run([DOCKER, "image", "inspect", "--format", "{{.Id}}", tag]).stdout.strip()
+        assert new_id != built.image_id
+    finally:
+        remove_image(tag)

@@ -1,0 +1,1 @@
+"""``dockwright verify``: prove an image on a real engine (checks catalogue in verify.model)."""

@@ -1,0 +1,199 @@
+"""Environment variables the code reads, so ``init`` can list them in ``.env.example``."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from dockwright.detect.files import ProjectFiles, PyModule
+
+# Calls whose first argument is the variable name.
+ENV_READ_FUNCTIONS = frozenset(
+    {
+        "os.environ.get",
+        "os.getenv",
+        "os.environ.setdefault",
+        "os.environ.pop",
+        "decouple.config",
+        "os.getenvb",
+    }
+)
+# django-environ / environs objects: env("X"), env.str("X"), env.bool("X") ...
+ENV_OBJECT_CONSTRUCTORS = frozenset({"environ.Env", "environ.environ.Env", "environs.Env", "environs.env"})
+ENV_OBJECT_METHODS = frozenset(
+    {
+        "str",
+        "bool",
+        "int",
+        "float",
+        "list",
+        "tuple",
+        "dict",
+        "json",
+        "url",
+        "path",
+        "db",
+        "db_url",
+        "cache",
+        "cache_url",
+        "email",
+        "email_url",
+        "search_url",
+        "decimal",
+        "get_value",
+    }
+)
+SETTINGS_BASES = frozenset(
+    {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings"}
+)
+# Variables every process has; listing them in .env.example would be noise or harmful.
+PROCESS_VARIABLES = frozenset(
+    {"PATH", "HOME", "PWD", "SHELL", "USER", "LANG", "TERM", "TMPDIR", "HOSTNAME", "PYTHONPATH", "LC_ALL"}
+)
+# dj-database-url reads DATABASE_URL unless told otherwise.
+DEFAULT_VARIABLE_OF: dict[str, str] = {"dj_database_url.config": "DATABASE_URL", "dj_database_url.parse": ""}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _const_str(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAME.match(node.value):
+        return node.value
+    return None
+
+
+def _env_objects(module: PyModule) -> set[str]:
+    names = {
+        alias for alias, qual in module.aliases.items() if qual in ENV_OBJECT_CONSTRUCTORS and alias == "env"
+    }
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and module.qualname(node.value.func) in ENV_OBJECT_CONSTRUCTORS
+        ):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _environ_aliases(module: PyModule) -> set[str]:
+    """Local names bound to os.environ (``env = os.environ if environ is None else environ``)."""
+    names: set[str] = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(inner, ast.Attribute | ast.Name) and module.qualname(inner) == "os.environ"
+            for inner in ast.walk(node.value)
+        ):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _is_environ(module: PyModule, node: ast.expr, aliases: set[str]) -> bool:
+    return module.qualname(node) == "os.environ" or (isinstance(node, ast.Name) and node.id in aliases)
+
+
+def module_env_vars(module: PyModule) -> list[str]:
+    found: list[str] = []
+    env_objects = _env_objects(module)
+    environ = _environ_aliases(module)
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Subscript):
+            if _is_environ(module, node.value, environ) and (name := _const_str(node.slice)):
+                found.append(name)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("get", "setdefault", "pop")
+                and isinstance(func.value, ast.Name)
+                and func.value.id in environ
+                and (name := _const_str(node.args[0] if node.args else None))
+            ):
+                found.append(name)
+            found.extend(_call_env_vars(module, node, env_objects))
+        elif isinstance(node, ast.ClassDef):
+            found.extend(_settings_class_vars(module, node))
+    return found
+
+
+def _call_env_vars(module: PyModule, node: ast.Call, env_objects: set[str]) -> list[str]:
+    qual = module.qualname(node.func) or ""
+    first = node.args[0] if node.args else None
+    if qual in ENV_READ_FUNCTIONS:
+        name = _const_str(first)
+        return [name] if name else []
+    if qual in DEFAULT_VARIABLE_OF:
+        for keyword in node.keywords:
+            if keyword.arg == "env" and (name := _const_str(keyword.value)):
+                return [name]
+        default = DEFAULT_VARIABLE_OF[qual]
+        return [default] if default else []
+    func = node.func
+    is_env_call = isinstance(func, ast.Name) and func.id in env_objects
+    is_env_method = (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in env_objects
+        and func.attr in ENV_OBJECT_METHODS
+    )
+    if is_env_call or is_env_method:
+        name = _const_str(first) or _const_str(next((k.value for k in node.keywords if k.arg == "var"), None))
+        return [name] if name else []
+    return []
+
+
+def _settings_class_vars(module: PyModule, node: ast.ClassDef) -> list[str]:
+    if not any(module.qualname(base) in SETTINGS_BASES for base in node.bases):
+        return []
+    prefix = ""
+    case_sensitive = False
+    for stmt in node.body:
+        # model_config = SettingsConfigDict(env_prefix="APP_") (v2) or class Config: env_prefix = "APP_" (v1)
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "model_config" for t in stmt.targets)
+            and isinstance(stmt.value, ast.Call)
+        ):
+            for keyword in stmt.value.keywords:
+                if keyword.arg == "env_prefix" and isinstance(keyword.value, ast.Constant):
+                    prefix = str(keyword.value.value)
+                if keyword.arg == "case_sensitive" and isinstance(keyword.value, ast.Constant):
+                    case_sensitive = bool(keyword.value.value)
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            for inner in stmt.body:
+                if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Constant):
+                    for target in inner.targets:
+                        if isinstance(target, ast.Name) and target.id == "env_prefix":
+                            prefix = str(inner.value.value)
+                        if isinstance(target, ast.Name) and target.id == "case_sensitive":
+                            case_sensitive = bool(inner.value.value)
+    names = []
+    for stmt in node.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+            continue
+        field_name = stmt.target.id
+        if field_name.startswith("_") or field_name == "model_config":
+            continue
+        alias = _field_alias(stmt.value)
+        if alias:
+            names.append(alias)
+            continue
+        name = prefix + field_name
+        names.append(name if case_sensitive else name.upper())
+    return names
+
+
+def _field_alias(value: ast.expr | None) -> str | None:
+    if not isinstance(value, ast.Call):
+        return None
+    for keyword in value.keywords:
+        if keyword.arg in ("alias", "validation_alias", "env") and (name := _const_str(keyword.value)):
+            return name
+    return None
+
+
+def find_env_vars(files: ProjectFiles) -> tuple[str, ...]:
+    """Sorted, unique names the app code reads (tests and docs excluded)."""
+    names: set[str] = set()
+    for module in files.modules():
+        names.update(module_env_vars(module))
+    return tuple(sorted(names - PROCESS_VARIABLES))

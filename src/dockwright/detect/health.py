@@ -1,0 +1,235 @@
+"""Existing health endpoints, found in route decorators, route tables and Django URLconfs.
+
+A path is only reported when the code serves it to GET; router and blueprint prefixes are applied
+(one level of include). No route found means the plan falls back to a TCP probe, never to a guessed
+``/healthz`` the app does not serve.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from dockwright.detect.files import ProjectFiles, PyModule
+
+# Preference order of health route names; each group lists spellings of the same idea.
+HEALTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("health", "healthcheck", "health-check", "health_check", "_health"),
+    ("healthz",),
+    ("ready", "readyz", "readiness"),
+    ("livez", "live", "liveness", "alive"),
+    ("ping",),
+)
+# Decorator/method names that register a GET-able route on an app, router or blueprint.
+ROUTE_METHODS = frozenset({"get", "route", "api_route"})
+ROUTE_CALL_METHODS = frozenset({"add_url_rule", "add_api_route"})
+# Free functions/classes that declare a route: Litestar handlers, Starlette Route.
+ROUTE_FUNCTIONS = frozenset(
+    {
+        "litestar.get",
+        "litestar.handlers.get",
+        "litestar.route",
+        "litestar.handlers.route",
+        "starlette.routing.Route",
+    }
+)
+DJANGO_PATH_FUNCTIONS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
+DJANGO_INCLUDE = frozenset({"django.urls.include", "django.conf.urls.include"})
+# Django apps whose URLconf *is* a health endpoint when included (django-health-check).
+HEALTH_URLCONFS = frozenset({"health_check.urls"})
+# Router/blueprint constructors and the keyword that carries their prefix.
+ROUTER_PREFIX_KEYWORDS: dict[str, str] = {
+    "fastapi.APIRouter": "prefix",
+    "fastapi.routing.APIRouter": "prefix",
+    "flask.Blueprint": "url_prefix",
+    "quart.Blueprint": "url_prefix",
+    "sanic.Blueprint": "url_prefix",
+    "litestar.Router": "path",
+}
+INCLUDE_PREFIX_KEYWORDS: dict[str, str] = {
+    "include_router": "prefix",
+    "register_blueprint": "url_prefix",
+    "blueprint": "url_prefix",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    file: str
+    line: int
+    how: str
+
+
+def health_rank(path: str) -> tuple[int, int, int] | None:
+    """Rank of a path by HEALTH_NAMES (lower is better), or None when it is not a health route."""
+    if re.search(r"[{<(\[*]", path):
+        return None
+    segments = [s for s in path.lower().split("/") if s]
+    if not segments:
+        return None
+    for group_index, group in enumerate(HEALTH_NAMES):
+        if segments[-1] in group:
+            return group_index, group.index(segments[-1]), len(segments)
+    return None
+
+
+def _str_arg(call: ast.Call, keywords: tuple[str, ...], position: int = 0) -> str | None:
+    for keyword in call.keywords:
+        if (
+            keyword.arg in keywords
+            and isinstance(keyword.value, ast.Constant)
+            and isinstance(keyword.value.value, str)
+        ):
+            return keyword.value.value
+    if len(call.args) > position:
+        arg = call.args[position]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return arg.value
+        if isinstance(arg, ast.List | ast.Tuple) and arg.elts:
+            first = arg.elts[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+    return None
+
+
+def _allows_get(call: ast.Call) -> bool:
+    for keyword in call.keywords:
+        if keyword.arg in ("methods", "http_method") and isinstance(
+            keyword.value, ast.List | ast.Tuple | ast.Set
+        ):
+            methods = {
+                e.value.upper()
+                for e in keyword.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+            return "GET" in methods
+    return True
+
+
+def _join(*parts: str) -> str:
+    joined = "/".join(p.strip("/") for p in parts if p.strip("/"))
+    trailing = "/" if parts and parts[-1].endswith("/") and joined else ""
+    return "/" + joined + trailing
+
+
+def _tail(qualname: str) -> str:
+    return ".".join(qualname.split(".")[-2:])
+
+
+def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: str) -> list[Route]:
+    modules = files.modules()
+    router_prefix: dict[str, str] = {}
+    include_prefix: dict[str, str] = {}
+    for module in modules:
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                keyword = ROUTER_PREFIX_KEYWORDS.get(module.qualname(node.value.func) or "")
+                prefix = _str_arg(node.value, (keyword,), position=99) if keyword else None
+                for target in node.targets:
+                    if prefix and isinstance(target, ast.Name):
+                        router_prefix[_tail(f"{module.name}.{target.id}")] = prefix
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                keyword = INCLUDE_PREFIX_KEYWORDS.get(node.func.attr)
+                if keyword and node.args:
+                    qual = module.qualname(node.args[0])
+                    prefix = _str_arg(node, (keyword,), position=99)
+                    if qual and prefix:
+                        include_prefix[_tail(qual)] = prefix
+    routes: list[Route] = []
+    for module in modules:
+        routes.extend(_module_routes(module, router_prefix, include_prefix))
+    routes.extend(_django_routes(files, root_urlconf, django_app_dir))
+    return routes
+
+
+def _module_routes(
+    module: PyModule, router_prefix: dict[str, str], include_prefix: dict[str, str]
+) -> list[Route]:
+    routes = []
+    for node in ast.walk(module.tree):
+        calls: list[ast.Call] = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            calls = [d for d in node.decorator_list if isinstance(d, ast.Call)]
+        elif isinstance(node, ast.Call):
+            func_qual = module.qualname(node.func) or ""
+            if func_qual in ROUTE_FUNCTIONS or (
+                isinstance(node.func, ast.Attribute) and node.func.attr in ROUTE_CALL_METHODS
+            ):
+                calls = [node]
+        for call in calls:
+            func = call.func
+            qual = module.qualname(func) or ""
+            prefix = ""
+            if qual in ROUTE_FUNCTIONS:
+                how = f"{ast.unparse(func)}(...)"
+            elif isinstance(func, ast.Attribute) and func.attr in ROUTE_METHODS | ROUTE_CALL_METHODS:
+                receiver = module.qualname(func.value)
+                if receiver:
+                    prefix = _join(
+                        include_prefix.get(_tail(receiver), ""), router_prefix.get(_tail(receiver), "")
+                    )
+                how = f"@{ast.unparse(func)}(...)" if call is not node else f"{ast.unparse(func)}(...)"
+            else:
+                continue
+            path = _str_arg(call, ("path", "rule", "uri"))
+            if path is None or not _allows_get(call):
+                continue
+            routes.append(Route(_join(prefix, path), module.path, call.lineno, how))
+    return routes
+
+
+def _django_routes(files: ProjectFiles, root_urlconf: str | None, app_dir: str) -> list[Route]:
+    """Walk Django URLconfs from ROOT_URLCONF through include() with their prefixes."""
+    routes: list[Route] = []
+    start = [root_urlconf] if root_urlconf else []
+    if not start:
+        start = [m.name for m in files.modules() if m.name.endswith("urls") and m.app_dir == app_dir][:1]
+    seen: set[str] = set()
+    queue: list[tuple[str, str]] = [(name, "/") for name in start]
+    while queue:
+        name, prefix = queue.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        rel = files.module_file(name, app_dir)
+        module = files.module(rel) if rel else None
+        if module is None:
+            continue
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call) or module.qualname(node.func) not in DJANGO_PATH_FUNCTIONS:
+                continue
+            raw = _str_arg(node, ("route",))
+            if raw is None:
+                continue
+            route = _django_pattern(raw)
+            path = _join(prefix, route) if route else prefix
+            if route.endswith("/") and not path.endswith("/"):
+                path += "/"
+            included = node.args[1] if len(node.args) > 1 else None
+            if isinstance(included, ast.Call) and module.qualname(included.func) in DJANGO_INCLUDE:
+                target = _str_arg(included, ())
+                if target in HEALTH_URLCONFS:
+                    routes.append(
+                        Route(path, module.path, node.lineno, f"include({target!r}) (django-health-check)")
+                    )
+                elif target:
+                    queue.append((target, path))
+                continue
+            routes.append(Route(path, module.path, node.lineno, f"{ast.unparse(node.func)}({raw!r}, ...)"))
+    return routes
+
+
+def _django_pattern(raw: str) -> str:
+    """``^health/?$`` -> ``health/``; ``healthz/`` stays."""
+    pattern = raw.lstrip("^").rstrip("$")
+    pattern = pattern.replace("/?", "/").replace("\\/", "/")
+    return pattern
+
+
+def choose_health(routes: list[Route]) -> Route | None:
+    ranked = [(rank, route) for route in routes if (rank := health_rank(route.path)) is not None]
+    if not ranked:
+        return None
+    return min(ranked, key=lambda item: (item[0], item[1].file, item[1].line))[1]

@@ -95,7 +95,6 @@ class BaseImage:
     image_id: str
     size: int
     layer_count: int  # the image's first ``layer_count`` rootfs layers are the base's
-    history_count: int  # and so are its oldest ``history_count`` history rows
     how: str  # how it was found, shown as evidence
 
 
@@ -134,7 +133,6 @@ def find_base(
         image_id=str(other.get("Id", "")),
         size=int(other.get("Size", 0)),
         layer_count=len(rootfs_layers(other)),
-        history_count=0,
         how=f"local image {ref} shares the first {len(rootfs_layers(other))} layer(s)",
     )
 

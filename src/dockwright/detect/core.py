@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from dockwright.detect import django as django_detect
 from dockwright.detect.dependencies import (
+    EXTRA_DISTRIBUTIONS,
     DependencySet,
     Pyproject,
     detect_dependencies,
@@ -115,7 +116,10 @@ def detect_project(
     declared_in = {r.name: (r.file, r.line) for r in deps.requirements}
     for r in deps.requirements:
         for extra in r.extras:
-            declared_in.setdefault(f"{r.name}-{extra}", (r.file, r.line))
+            if extra_dist := EXTRA_DISTRIBUTIONS.get((r.name, extra)):
+                declared_in.setdefault(extra_dist, (r.file, r.line))
+    for locked_name, _ in deps.locked or []:
+        declared_in.setdefault(locked_name, (deps.lock_file or "", None))
 
     evidence: list[Evidence] = list(choice.evidence)
     evidence.extend(deps.evidence)

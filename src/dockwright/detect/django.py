@@ -112,9 +112,13 @@ class SettingsEvaluator:
             return
         settings.files.append(rel)
         namespace: dict[str, Setting] = settings.values
+        outer_file = namespace.get("__file__")
         namespace["__file__"] = Setting(RelPath(tuple(rel.split("/"))), rel, 0, ast.Constant(None))
         self._exec_body(parsed, parsed.tree.body, module, settings, stack | {rel}, in_try=False)
-        del namespace["__file__"]
+        if outer_file is None:
+            del namespace["__file__"]
+        else:
+            namespace["__file__"] = outer_file
 
     def _exec_body(
         self,
@@ -245,7 +249,8 @@ class SettingsEvaluator:
 
     def _call(self, node: ast.Call, settings: Settings, parsed: PyModule) -> Any:
         func = node.func
-        qual = parsed.qualname(func) or ""
+        # A bare name nobody imported is a builtin (str, ...), not a module attribute.
+        qual = func.id if isinstance(func, ast.Name) and func.id not in parsed.aliases else parsed.qualname(func) or ""
         args = [self.eval(a, settings, parsed) for a in node.args]
         if qual in _PATH_CONSTRUCTORS or qual == "os.path.join":
             if args and isinstance(args[0], RelPath) and all(isinstance(a, str) for a in args[1:]):

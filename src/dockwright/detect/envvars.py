@@ -61,9 +61,12 @@ def _const_str(node: ast.expr | None) -> str | None:
     return None
 
 
-def _env_objects(module: PyModule) -> set[str]:
+def _env_objects(module: PyModule, project_env_objects: frozenset[str] = frozenset()) -> set[str]:
+    """Local names of env objects: built here, or imported from the project module that built one."""
     names = {
-        alias for alias, qual in module.aliases.items() if qual in ENV_OBJECT_CONSTRUCTORS and alias == "env"
+        alias
+        for alias, qual in module.aliases.items()
+        if (qual in ENV_OBJECT_CONSTRUCTORS and alias == "env") or _tail(qual) in project_env_objects
     }
     for node in ast.walk(module.tree):
         if (
@@ -91,9 +94,13 @@ def _is_environ(module: PyModule, node: ast.expr, aliases: set[str]) -> bool:
     return module.qualname(node) == "os.environ" or (isinstance(node, ast.Name) and node.id in aliases)
 
 
-def module_env_vars(module: PyModule) -> list[str]:
+def _tail(qualname: str) -> str:
+    return ".".join(qualname.split(".")[-2:])
+
+
+def module_env_vars(module: PyModule, project_env_objects: frozenset[str] = frozenset()) -> list[str]:
     found: list[str] = []
-    env_objects = _env_objects(module)
+    env_objects = _env_objects(module, project_env_objects)
     environ = _environ_aliases(module)
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Subscript):
@@ -194,6 +201,8 @@ def _field_alias(value: ast.expr | None) -> str | None:
 def find_env_vars(files: ProjectFiles) -> tuple[str, ...]:
     """Sorted, unique names the app code reads (tests and docs excluded)."""
     names: set[str] = set()
-    for module in files.modules():
-        names.update(module_env_vars(module))
+    modules = files.modules()
+    built = frozenset(_tail(f"{m.name}.{name}") for m in modules for name in _env_objects(m))
+    for module in modules:
+        names.update(module_env_vars(module, built))
     return tuple(sorted(names - PROCESS_VARIABLES))

@@ -1,0 +1,281 @@
+"""Runtime parity: the generated Deployment promises nothing the image cannot do.
+
+A tiny Starlette app goes through detect -> plan -> render (the real Dockerfile) and is built on
+the real engine. Then the web container of the generated Deployment is translated, field by field,
+into `docker run` flags: the UID/GID and fsGroup, read-only root with the emptyDir mounts as tmpfs,
+every capability dropped, no privilege escalation, the default seccomp profile, the resource
+limits, the env, and the grace period the kubelet leaves after the preStop pause. A field the
+translation does not know fails the test, so a new promise in the manifests needs a new check here.
+
+On that container: the startup/readiness probe answers within the startup window, the root
+filesystem refuses writes while the emptyDir paths accept them, the processes run as the UID, and
+a SIGTERM in the middle of a slow request lets the request finish with 200 and the server exit 0
+well before the kill.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dockwright.deploy.ci import find_test_setup, in_image_test_script
+from dockwright.deploy.k8s import K8sPolicy, k8s_manifests
+from dockwright.deploy.yamlio import load
+
+pytestmark = pytest.mark.engine
+
+LABEL = "dockwright.test=1"
+# Cleanup removes only what this run created, never other tests' containers that share LABEL.
+RUN_LABEL = f"dockwright.test.run=parity-{secrets.token_hex(4)}"
+SLOW_REQUEST_S = 3.0
+
+APP = """\
+import asyncio
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def healthz(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+async def slow(request: Request) -> PlainTextResponse:
+    await asyncio.sleep(float(request.query_params.get("seconds", "1")))
+    return PlainTextResponse("finished")
+
+
+app = Starlette(routes=[Route("/healthz", healthz), Route("/slow", slow)])
+"""
+# Pins that resolve on the package index these machines reach (same as the FastAPI example).
+REQUIREMENTS = "starlette==1.10.0\nuvicorn==0.54.0\n"
+
+# Container fields the translation below understands; anything else fails the test.
+KNOWN_CONTAINER_FIELDS = {
+    "name", "image", "imagePullPolicy", "ports", "env", "resources", "startupProbe", "readinessProbe",
+    "livenessProbe", "lifecycle", "securityContext", "volumeMounts",
+}  # fmt: skip
+KNOWN_POD_FIELDS = {
+    "automountServiceAccountToken", "enableServiceLinks", "securityContext", "terminationGracePeriodSeconds",
+    "containers", "volumes", "topologySpreadConstraints",
+}  # fmt: skip
+
+
+def docker_run_flags(deployment: dict[str, Any], *, secret_values: dict[str, str]) -> tuple[list[str], int]:
+    """`docker run` options equivalent to the Deployment's web container, and the seconds between
+    SIGTERM and SIGKILL that the pod's grace period leaves after the preStop pause."""
+    pod = deployment["spec"]["template"]["spec"]
+    assert set(pod) <= KNOWN_POD_FIELDS, f"untranslated pod fields: {set(pod) - KNOWN_POD_FIELDS}"
+    (container,) = pod["containers"]
+    assert set(container) <= KNOWN_CONTAINER_FIELDS, (
+        f"untranslated: {set(container) - KNOWN_CONTAINER_FIELDS}"
+    )
+    pod_sc, sc = pod["securityContext"], container["securityContext"]
+    assert pod_sc["runAsNonRoot"] is True and pod_sc["runAsUser"] != 0  # what the kubelet enforces
+    assert pod_sc["seccompProfile"] == {"type": "RuntimeDefault"}  # docker's default profile: no flag
+    flags = [
+        "--label", LABEL, "--label", RUN_LABEL,
+        "--user", f"{pod_sc['runAsUser']}:{pod_sc['runAsGroup']}",
+        "--group-add", str(pod_sc["fsGroup"]),
+    ]  # fmt: skip
+    if sc["readOnlyRootFilesystem"]:
+        flags.append("--read-only")
+    if sc["allowPrivilegeEscalation"] is False:
+        flags += ["--security-opt", "no-new-privileges"]
+    for cap in sc["capabilities"]["drop"]:
+        flags += ["--cap-drop", cap]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    for mount in container["volumeMounts"]:
+        empty_dir = volumes[mount["name"]]["emptyDir"]  # the only volume type the manifests use
+        size = empty_dir["sizeLimit"].replace("Mi", "m").replace("Gi", "g")
+        flags += ["--tmpfs", f"{mount['mountPath']}:rw,exec,size={size},mode=1777"]
+    limits = container["resources"]["limits"]
+    cpu = limits["cpu"]
+    flags += ["--memory", limits["memory"].replace("Mi", "m").replace("Gi", "g")]
+    flags += ["--cpus", str(int(cpu[:-1]) / 1000 if cpu.endswith("m") else float(cpu))]
+    for var in container.get("env", []):
+        if "value" in var:
+            flags += ["--env", f"{var['name']}={var['value']}"]
+        else:  # a Secret/ConfigMap key: the test supplies the value the cluster would
+            flags += ["--env", f"{var['name']}={secret_values[var['name']]}"]
+    for port in container["ports"]:
+        flags += ["--publish", f"127.0.0.1::{port['containerPort']}"]
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    return flags, pod["terminationGracePeriodSeconds"] - pause
+
+
+def http_get(port: int, path: str, timeout: float = 5.0) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from dockwright.detect import detect_project
+    from dockwright.engine import get_docker
+    from dockwright.plan import make_plan
+    from dockwright.render import render_files
+
+    root = tmp_path_factory.mktemp("tiny") / "tiny"
+    root.mkdir()
+    (root / "main.py").write_text(APP)
+    (root / "requirements.txt").write_text(REQUIREMENTS)
+    (root / ".python-version").write_text("3.13\n")  # the offline stand-in base: python:3.13-slim-trixie
+    plan = make_plan(detect_project(root))
+    for name, content in render_files(plan).items():
+        (root / name).write_text(content)
+    docker = get_docker()
+    tag = f"dwparity-{secrets.token_hex(4)}:{secrets.token_hex(6)}"  # a hex (commit-SHA style) tag
+    result = docker.build(
+        ["--network", "host", "--label", LABEL, "--tag", tag, "."], cwd=root, iidfile=root.parent / "iid"
+    )
+    assert result.returncode == 0, result.log[-4000:]
+    try:
+        yield docker, plan, tag
+    finally:
+        docker.remove_labelled(RUN_LABEL)  # this module's containers, even on failure
+        docker.run(["image", "rm", "-f", tag], check=False)
+
+
+def test_image_runs_under_the_deployment_constraints(built: Any) -> None:
+    docker, plan, tag = built
+    files = k8s_manifests(plan, image=tag, replicas=2)
+    deployment = load(files["deployment.yaml"])
+    values = {var.name: f"test-{var.name.lower()}" for var in plan.env}
+    flags, stop_timeout = docker_run_flags(deployment, secret_values=values)
+    container_spec = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert stop_timeout > plan.graceful_timeout_s  # the server's own shutdown fits in the grace period
+
+    # The image's USER must be the UID the manifest runs as (files, HOME, writable dirs agree).
+    image_user = docker.image_inspect(tag)["Config"]["User"]
+    assert image_user.split(":")[0] in {str(plan.runtime.uid), plan.runtime.user}
+
+    container = docker.run_detached(tag, [*flags, "--name", f"dwparity-{secrets.token_hex(4)}"])
+    try:
+        port = docker.port(container, plan.runtime.port)
+        startup = container_spec["startupProbe"]
+        path = startup["httpGet"]["path"]
+        deadline = time.monotonic() + startup["periodSeconds"] * startup["failureThreshold"]
+        status = 0
+        while time.monotonic() < deadline:
+            try:
+                status, _ = http_get(port, path, timeout=startup["timeoutSeconds"])
+            except OSError:
+                status = 0
+            if status == 200:
+                break
+            time.sleep(0.5)
+        assert status == 200, f"no 200 from {path} within the startup window\n{docker.logs(container)}"
+        assert http_get(port, container_spec["readinessProbe"]["httpGet"]["path"])[0] == 200
+
+        # Processes run as the manifest's UID, the root filesystem is read-only, emptyDirs are writable.
+        status_of_pid1 = docker.exec(container, ["cat", "/proc/1/status"]).stdout
+        ids = {line.split(":")[0]: line.split()[1:] for line in status_of_pid1.splitlines() if ":" in line}
+        assert ids["Uid"] == [str(plan.runtime.uid)] * 4 and ids["Gid"] == [str(plan.runtime.gid)] * 4
+        assert ids["CapEff"] == ["0000000000000000"] and ids["NoNewPrivs"] == ["1"]
+        assert ids["Seccomp"] == ["2"]  # filter mode: the default profile is active
+        for mount in container_spec["volumeMounts"]:
+            probe = f"open('{mount['mountPath']}/.w', 'w').write('x')"
+            assert docker.exec(container, ["python", "-c", probe]).returncode == 0, mount
+        refused = docker.exec(container, ["python", "-c", f"open('{plan.runtime.workdir}/.w', 'w')"])
+        assert refused.returncode != 0 and "Read-only file system" in refused.stderr
+
+        # SIGTERM during a request: the kubelet's preStop pause is over, then docker stop sends
+        # SIGTERM and SIGKILLs after exactly what the grace period leaves.
+        outcome: dict[str, Any] = {}
+
+        def slow_request() -> None:
+            try:
+                outcome["response"] = http_get(port, f"/slow?seconds={SLOW_REQUEST_S}", timeout=30)
+            except OSError as err:
+                outcome["error"] = err
+
+        worker = threading.Thread(target=slow_request)
+        worker.start()
+        time.sleep(0.8)  # the request is in flight
+        started = time.monotonic()
+        docker.stop(container, stop_timeout)
+        stopped_after = time.monotonic() - started
+        worker.join(timeout=30)
+        assert outcome.get("response") == (200, "finished"), f"{outcome}\n{docker.logs(container)}"
+        state = docker.container_inspect(container)["State"]
+        assert state["ExitCode"] == 0, f"exit {state['ExitCode']} (137 = killed)\n{docker.logs(container)}"
+        assert stopped_after < stop_timeout - 5, f"shutdown took {stopped_after:.1f}s of {stop_timeout}s"
+    finally:
+        docker.run(["rm", "-f", container], check=False)
+
+
+def test_flags_follow_the_manifest_not_a_copy_of_it(built: Any) -> None:
+    """The translation reads the manifest: change a policy, and the flags change with it."""
+    _, plan, tag = built
+    tight = K8sPolicy(prestop_pause_s=3, shutdown_margin_s=2)
+    deployment = load(k8s_manifests(plan, image=tag, replicas=1, policy=tight)["deployment.yaml"])
+    flags, stop_timeout = docker_run_flags(deployment, secret_values={v.name: "x" for v in plan.env})
+    grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    assert stop_timeout == grace - 3
+    assert flags[flags.index("--user") + 1] == f"{plan.runtime.uid}:{plan.runtime.gid}"
+    assert "--read-only" in flags and "ALL" in flags
+    assert any(flag.startswith("/tmp:") for flag in flags)
+
+
+def test_unknown_manifest_fields_are_refused(built: Any) -> None:
+    _, plan, tag = built
+    deployment = load(k8s_manifests(plan, image=tag, replicas=1)["deployment.yaml"])
+    deployment["spec"]["template"]["spec"]["containers"][0]["workingDir"] = "/elsewhere"
+    with pytest.raises(AssertionError, match="untranslated"):
+        docker_run_flags(deployment, secret_values={})
+
+
+def test_ci_test_step_runs_the_project_tests_inside_the_image(built: Any, tmp_path: Path) -> None:
+    """The shell step the pipelines run, executed for real against the built image: a passing
+    suite passes, a failing one fails the step (so the step is not a no-op)."""
+    docker, plan, tag = built
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "requirements-dev.txt").write_text("pytest==9.2.0\n")
+    (project / "tests" / "test_routes.py").write_text(
+        "import os\n\nfrom main import app\n\n\n"
+        "def test_routes():\n    assert [r.path for r in app.routes] == ['/healthz', '/slow']\n\n\n"
+        "def test_runs_as_the_app_user():\n"
+        f"    assert os.getuid() == {plan.runtime.uid}\n"
+    )
+    setup = find_test_setup(project)
+    assert setup is not None
+    # This machine reaches the package index only with host networking (CI runners do not need it).
+    script = in_image_test_script(plan, setup).replace(
+        "docker build --tag", "docker build --network host --tag"
+    )
+    env = {
+        **os.environ,
+        "LOCAL_IMAGE": tag,
+        "DOCKER_BUILDKIT": "1",
+        "PATH": f"{Path(docker.binary).parent}:{os.environ['PATH']}",
+    }
+    try:
+        passing = subprocess.run(
+            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert passing.returncode == 0, passing.stdout[-3000:] + passing.stderr[-3000:]
+        assert "2 passed" in passing.stdout, passing.stdout[-2000:]
+
+        (project / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
+        failing = subprocess.run(
+            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert failing.returncode != 0 and "1 failed" in failing.stdout
+    finally:
+        docker.run(["image", "rm", "-f", f"{tag}-tests"], check=False)

@@ -378,3 +378,46 @@ def test_kubectl_kustomize_builds_and_the_result_validates(tmp_path: Path) -> No
         "PodDisruptionBudget",
         "Service",
     ]
+
+
+def test_managed_service_settings_reach_the_pods_as_secret_urls() -> None:
+    # What plan.make_plan produces for an app on Postgres: the compose container's own settings
+    # (POSTGRES_*) plus the URL compose wires from them.
+    plan = build_plan(
+        services=("postgres", "redis"),
+        env=(
+            EnvVar("POSTGRES_USER", "app", "role", secret=False),
+            EnvVar("POSTGRES_PASSWORD", "change-me", "password", secret=True),
+            EnvVar("POSTGRES_DB", "app", "db", secret=False),
+            EnvVar("DATABASE_URL", "", "set by compose.yaml", secret=False),
+            EnvVar("FEATURE_FLAGS", "", "read by the app", secret=False),
+        ),
+        app_environment={
+            "DATABASE_URL": "postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}",
+            "REDIS_URL": "redis://redis:6379/0",
+        },
+    )
+    files = k8s_manifests(plan, image=SHA_IMAGE, replicas=1)
+    env = {e["name"]: e for e in web(files)["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert set(env) == {"WEB_CONCURRENCY", "DATABASE_URL", "REDIS_URL", "FEATURE_FLAGS"}
+    assert "secretKeyRef" in env["DATABASE_URL"]["valueFrom"]  # a URL with credentials is a secret
+    assert "secretKeyRef" in env["REDIS_URL"]["valueFrom"]
+    assert "configMapKeyRef" in env["FEATURE_FLAGS"]["valueFrom"]
+    assert "postgres:5432" not in "".join(files.values())  # compose host names mean nothing here
+    assert "`POSTGRES_DB`, `POSTGRES_PASSWORD`, `POSTGRES_USER`" in files["README.md"]
+
+
+def test_no_settings_means_no_secret_to_create() -> None:
+    files = k8s_manifests(build_plan(env=()), image=SHA_IMAGE, replicas=1)
+    assert "kubectl create" not in files["kustomization.yaml"] and "kubectl create" not in files["README.md"]
+    assert "secretKeyRef" not in files["deployment.yaml"]
+
+
+def test_worker_resources_come_from_the_worker_service() -> None:
+    plan = django_plan()
+    worker = replace(plan.services[2], cpu_limit="2", memory_limit="1g")
+    plan = replace(plan, services=(worker,))
+    files = k8s_manifests(plan, image=SHA_IMAGE, replicas=1)
+    container = load(files["worker-deployment.yaml"])["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["limits"] == {"cpu": "2", "memory": "1Gi"}
+    assert "--concurrency=4" in container["args"]

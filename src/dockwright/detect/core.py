@@ -233,7 +233,9 @@ def _django_candidates(
             entry.target, "django", entry.interface, project.app_dir, entry.module.path, entry.line, why
         )
         candidates.append(candidate)
-        by_target[entry.target] = project
+        for other in (project.wsgi, project.asgi):
+            if other is not None:
+                by_target[other.target] = project
     return candidates, by_target, problems
 
 
@@ -368,6 +370,23 @@ def _app_from_override(
             project = django_projects.get(candidate.target)
             choice = _choice(found, {normalised: project} if project else {}, dependencies, extra)
             return choice
+    project = django_projects.get(f"{module_name}:{attr}")
+    if project is not None:
+        entry = next(
+            e for e in (project.wsgi, project.asgi) if e is not None and e.target == f"{module_name}:{attr}"
+        )
+        found = AppCandidate(
+            normalised,
+            "django",
+            entry.interface,
+            app_dir,
+            rel,
+            entry.line,
+            f"Django {entry.interface.upper()} entry point",
+        )
+        return _choice(
+            found, {normalised: project}, dependencies, [Evidence("app", "", None, f"--app {target} given")]
+        )
     framework, interface, why = _framework_of_unknown(module, attr, dependencies)
     line = _definition_line(module, attr)
     evidence = [
@@ -486,7 +505,7 @@ def _django_details(
                 "static",
                 settings.file,
                 None,
-                "staticfiles installed but STATIC_ROOT unset (or read from the environment): no collectstatic",
+                "staticfiles installed but STATIC_ROOT unset (or from the environment): no collectstatic",
             )
         )
     media = locate("MEDIA_ROOT")

@@ -250,7 +250,11 @@ class SettingsEvaluator:
     def _call(self, node: ast.Call, settings: Settings, parsed: PyModule) -> Any:
         func = node.func
         # A bare name nobody imported is a builtin (str, ...), not a module attribute.
-        qual = func.id if isinstance(func, ast.Name) and func.id not in parsed.aliases else parsed.qualname(func) or ""
+        qual = (
+            func.id
+            if isinstance(func, ast.Name) and func.id not in parsed.aliases
+            else parsed.qualname(func) or ""
+        )
         args = [self.eval(a, settings, parsed) for a in node.args]
         if qual in _PATH_CONSTRUCTORS or qual == "os.path.join":
             if args and isinstance(args[0], RelPath) and all(isinstance(a, str) for a in args[1:]):

@@ -162,19 +162,18 @@ def _module_routes(
             func = call.func
             qual = module.qualname(func) or ""
             prefix = ""
-            if qual in ROUTE_FUNCTIONS:
-                how = f"{ast.unparse(func)}(...)"
-            elif isinstance(func, ast.Attribute) and func.attr in ROUTE_METHODS | ROUTE_CALL_METHODS:
+            path = _str_arg(call, ("path", "rule", "uri"))
+            if path is None or not _allows_get(call):
+                continue
+            decorator = "@" if call is not node else ""
+            how = f"{decorator}{ast.unparse(func)}({path!r})"
+            if isinstance(func, ast.Attribute) and func.attr in ROUTE_METHODS | ROUTE_CALL_METHODS:
                 receiver = module.qualname(func.value)
                 if receiver:
                     prefix = _join(
                         include_prefix.get(_tail(receiver), ""), router_prefix.get(_tail(receiver), "")
                     )
-                how = f"@{ast.unparse(func)}(...)" if call is not node else f"{ast.unparse(func)}(...)"
-            else:
-                continue
-            path = _str_arg(call, ("path", "rule", "uri"))
-            if path is None or not _allows_get(call):
+            elif qual not in ROUTE_FUNCTIONS:
                 continue
             routes.append(Route(_join(prefix, path), module.path, call.lineno, how))
     return routes

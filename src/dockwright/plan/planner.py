@@ -211,6 +211,9 @@ def dev_command(info: ProjectInfo, server: ServerKind) -> tuple[str, ...]:
 def server_requirements(info: ProjectInfo, server: ServerKind) -> tuple[str, ...]:
     """Server packages to add in the builder when the project does not depend on them itself."""
     deps = set(info.dependencies)
+    if info.server_in_dependencies:
+        # detect found it, maybe through an extra (fastapi[standard]): the lock's version is kept.
+        deps.add(info.server)
     needed = {
         "uvicorn": ("uvicorn",),
         "gunicorn": ("gunicorn",),

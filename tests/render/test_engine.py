@@ -1,0 +1,351 @@
+"""The generated files on a real engine: `docker compose config` accepts every compose pair, and
+generated Dockerfiles build and run (FastAPI with uv.lock, Django with collectstatic, Flask with
+requirements.txt and no server dependency).
+
+Builds use `--network host` (the package index) and the offline stand-in base images; everything
+created is labelled dockwright.test=1 and removed, also on failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cases import CASES
+from info_factory import django_info, make_info
+
+from dockwright.detect.model import DjangoInfo, ProjectInfo
+from dockwright.plan import make_plan
+from dockwright.render import render_files
+
+pytestmark = pytest.mark.engine
+
+DOCKER = os.environ.get("DOCKWRIGHT_DOCKER", "/usr/bin/docker")
+LABEL = "dockwright.test=1"
+
+
+def docker(
+    *args: str, check: bool = True, timeout: float = 600, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    result = subprocess.run(
+        [DOCKER, *args], capture_output=True, text=True, timeout=timeout, env=env, check=False, **kwargs
+    )  # type: ignore[call-overload]
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"docker {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
+    return result  # type: ignore[no-any-return]
+
+
+def write_files(root: Path, info: ProjectInfo, **plan_kwargs: object) -> dict[str, str]:
+    files = render_files(make_plan(info, **plan_kwargs))  # type: ignore[arg-type]
+    for name, content in files.items():
+        (root / name).write_text(content, encoding="utf-8")
+    return files
+
+
+# --- docker compose config ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_compose_files_pass_docker_compose_config(case: str, tmp_path: Path) -> None:
+    files = render_files(CASES[case]())
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    shutil.copy(tmp_path / ".env.example", tmp_path / ".env")  # what the user does first
+    for chain in (["-f", "compose.yaml"], ["-f", "compose.yaml", "-f", "compose.override.yaml"]):
+        result = docker("compose", "--project-directory", str(tmp_path), *chain, "config", "-q", cwd=tmp_path)
+        assert result.stderr.strip() == "", result.stderr
+
+
+def test_compose_refuses_to_start_without_env(tmp_path: Path) -> None:
+    """No silent empty database password: compose itself demands the .env values."""
+    for name, content in render_files(CASES["django-pip-postgres-celery"]()).items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / ".env").write_text("", encoding="utf-8")
+    result = docker("compose", "-f", "compose.yaml", "config", "-q", check=False, cwd=tmp_path)
+    assert result.returncode != 0 and "POSTGRES_USER" in result.stderr
+
+
+# --- real builds ------------------------------------------------------------------------------------
+
+
+class Image:
+    def __init__(self, root: Path, tag: str) -> None:
+        self.root, self.tag = root, tag
+        self.containers: list[str] = []
+
+    def build(self) -> str:
+        result = docker(
+            "build", "--network", "host", "--progress", "plain", "--label", LABEL,
+            "--build-arg", "REVISION=0123abc", "-t", self.tag, str(self.root),
+        )  # fmt: skip
+        return result.stderr + result.stdout
+
+    def run(self, *args: str, port: int) -> str:
+        name = f"dw-test-{uuid.uuid4().hex[:10]}"
+        docker(
+            "run", "-d", "--name", name, "--label", LABEL, "--read-only", "--tmpfs", "/tmp",
+            "-p", f"127.0.0.1:{port}:{port}", *args, self.tag,
+        )  # fmt: skip
+        self.containers.append(name)
+        return name
+
+    def cleanup(self) -> None:
+        for name in self.containers:
+            docker("rm", "-f", "-v", name, check=False)
+        docker("rmi", "-f", self.tag, check=False)
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Iterator[Image]:
+    img = Image(tmp_path, f"dockwright-test/render-{uuid.uuid4().hex[:10]}:1")
+    try:
+        yield img
+    finally:
+        img.cleanup()
+
+
+def wait_healthy(container: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    status = ""
+    while time.monotonic() < deadline:
+        status = docker("inspect", "-f", "{{.State.Health.Status}}", container).stdout.strip()
+        if status == "healthy":
+            return
+        if docker("inspect", "-f", "{{.State.Running}}", container).stdout.strip() != "true":
+            break
+        time.sleep(1)
+    logs = docker("logs", container, check=False)
+    raise AssertionError(f"{container} not healthy ({status}):\n{logs.stdout}\n{logs.stderr}")
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # 127.0.0.1 only
+        return response.status, response.read().decode()
+
+
+def check_hardening(container: str, *, writable: str | None = None) -> None:
+    """Non-root, code not writable, HOME writable, no installers shipped, SIGTERM stops cleanly."""
+    assert docker("exec", container, "id", "-u").stdout.strip() == "10001"
+    assert docker("exec", container, "touch", "/app/new-file", check=False).returncode != 0
+    assert (
+        docker(
+            "exec", container, "sh", "-c", 'mkdir -p "$XDG_CACHE_HOME" && touch "$HOME/x" "$XDG_CACHE_HOME/y"'
+        ).returncode
+        == 0
+    )
+    venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout.split()
+    shipped = {p.split("-")[0].lower() for p in venv}
+    assert not shipped & {"pip", "setuptools", "uv", "wheel"}, venv
+    assert (
+        docker("exec", container, "sh", "-c", "test -e /opt/uv || command -v uv", check=False).returncode != 0
+    )
+    if writable:
+        # the declared directory is writable by the app user (it is a volume in compose, here a layer)
+        probe = docker("run", "--rm", "--label", LABEL, "--entrypoint", "sh", docker_image(container), "-c",
+                       f"touch {writable}/ok && echo ok")  # fmt: skip
+        assert probe.stdout.strip() == "ok"
+    started = time.monotonic()
+    docker("stop", "-t", "20", container)
+    assert time.monotonic() - started < 10, "SIGTERM did not stop the server promptly"
+    assert docker("inspect", "-f", "{{.State.ExitCode}}", container).stdout.strip() == "0"
+
+
+def docker_image(container: str) -> str:
+    return docker("inspect", "-f", "{{.Config.Image}}", container).stdout.strip()
+
+
+FASTAPI_MAIN = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": "VERSION"}
+"""
+
+
+def test_fastapi_uv_lock_builds_runs_and_rebuilds_code_without_reinstalling(image: Image) -> None:
+    root = image.root
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["fastapi>=0.110"]\n\n[dependency-groups]\ndev = ["pytest>=8"]\n',
+        encoding="utf-8",
+    )
+    (root / "main.py").write_text(FASTAPI_MAIN.replace("VERSION", "1"), encoding="utf-8")
+    (root / ".env").write_text("SECRET=must-not-reach-the-image\n", encoding="utf-8")
+    env = {**os.environ, "UV_NATIVE_TLS": "1"}
+    subprocess.run([sys.executable, "-m", "uv", "lock", "-q"], cwd=root, check=True, env=env, timeout=300)
+    write_files(
+        root, make_info(root=str(root), name="tiny", dependencies=("fastapi",), server_in_dependencies=False)
+    )
+
+    image.build()
+    listing = docker(
+        "run", "--rm", "--label", LABEL, "--entrypoint", "ls", image.tag, "-a", "/app"
+    ).stdout.split()
+    assert ".env" not in listing and "Dockerfile" not in listing and "main.py" in listing
+    venv = docker("run", "--rm", "--label", LABEL, "--entrypoint", "sh", image.tag, "-c",
+                  "ls /opt/venv/lib/python3*/site-packages").stdout  # fmt: skip
+    assert "pytest" not in venv  # dev group not installed
+    labels = docker(
+        "inspect", "-f", '{{index .Config.Labels "org.opencontainers.image.revision"}}', image.tag
+    )
+    assert labels.stdout.strip() == "0123abc"
+
+    container = image.run(port=8000)
+    wait_healthy(container)
+    assert get("http://127.0.0.1:8000/healthz") == (200, '{"status":"ok","version":"1"}')
+    check_hardening(container)
+
+    # A code-only change: the dependency layer comes from the cache, uv sync does not run again.
+    (root / "main.py").write_text(FASTAPI_MAIN.replace("VERSION", "2"), encoding="utf-8")
+    log = image.build()
+    sync_steps = [line for line in log.splitlines() if "uv sync --frozen" in line and line.startswith("#")]
+    assert sync_steps, log
+    step_id = sync_steps[0].split()[0]
+    assert f"{step_id} CACHED" in log, log
+
+
+DJANGO_FILES = {
+    "manage.py": """\
+        import os
+        import sys
+
+        if __name__ == "__main__":
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(sys.argv)
+    """,
+    "config/__init__.py": "",
+    "config/settings.py": """\
+        import os
+        from pathlib import Path
+
+        BASE_DIR = Path(__file__).resolve().parent.parent
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # no default: refuses to import without it
+        DEBUG = False
+        ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
+        INSTALLED_APPS = [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.staticfiles",
+        ]
+        ROOT_URLCONF = "config.urls"
+        WSGI_APPLICATION = "config.wsgi.application"
+        STATIC_URL = "/static/"
+        STATIC_ROOT = BASE_DIR / "staticfiles"
+        MEDIA_ROOT = BASE_DIR / "media"
+        DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/db.sqlite3"}}
+    """,
+    "config/urls.py": """\
+        from django.http import JsonResponse
+        from django.urls import path
+
+        urlpatterns = [path("healthz/", lambda request: JsonResponse({"ok": True}))]
+    """,
+    "config/wsgi.py": """\
+        import os
+
+        from django.core.wsgi import get_wsgi_application
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        application = get_wsgi_application()
+    """,
+}
+
+
+def test_django_collectstatic_at_build_and_secret_not_in_image(image: Image) -> None:
+    root = image.root
+    (root / "requirements.txt").write_text("django>=5.1,<6\n", encoding="utf-8")
+    for rel, content in DJANGO_FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(content), encoding="utf-8")
+    info = django_info(
+        root=str(root),
+        name="site",
+        manifests=("requirements.txt",),
+        requirements_files=("requirements.txt",),
+        dependencies=("django",),
+        native=(),
+        services=(),
+        celery_app=None,
+        migrations=None,
+        django=DjangoInfo(
+            "config.settings", "config.wsgi:application", None, "staticfiles", "media", "manage.py"
+        ),
+        env_vars=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"),
+    )
+    write_files(root, info)
+    image.build()
+
+    env_lines = docker("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", image.tag).stdout
+    assert "SECRET" not in env_lines and "DJANGO_SETTINGS_MODULE=config.settings" in env_lines
+    history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image.tag).stdout
+    assert "collectstatic-build-only" not in history  # the builder stage is not part of the image
+    static = docker(
+        "run", "--rm", "--label", LABEL, "--entrypoint", "ls", image.tag, "/app/staticfiles/admin/css"
+    )
+    assert "base.css" in static.stdout.split()
+
+    container = image.run(
+        "-e", f"DJANGO_SECRET_KEY=test-only-{uuid.uuid4().hex}",
+        "-e", "DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost",
+        port=8000,
+    )  # fmt: skip
+    wait_healthy(container)
+    assert get("http://127.0.0.1:8000/healthz/") == (200, '{"ok": true}')
+    cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
+    assert cmdlines.count("gunicorn --bind") == 4, cmdlines  # the arbiter + WEB_CONCURRENCY=3 workers
+    check_hardening(container, writable="/app/media")
+
+
+def test_flask_requirements_without_gunicorn_gets_it_added(image: Image) -> None:
+    root = image.root
+    (root / "requirements.txt").write_text("flask>=3,<4\n", encoding="utf-8")
+    (root / "app.py").write_text(
+        "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n\n"
+        "    @app.get('/ping')\n    def ping():\n        return 'pong'\n\n    return app\n",
+        encoding="utf-8",
+    )
+    info = make_info(
+        root=str(root),
+        name="pinger",
+        framework="flask",
+        interface="wsgi",
+        app="app:create_app()",
+        server="gunicorn",
+        server_in_dependencies=False,
+        dependency_manager="pip",
+        manifests=("requirements.txt",),
+        lock_file=None,
+        requirements_files=("requirements.txt",),
+        dependencies=("flask",),
+        health_path="/ping",
+        port=5000,
+        writable_dirs=("uploads",),
+    )
+    files = write_files(root, info, debian="trixie")
+    assert "gunicorn>=23,<28" in files["Dockerfile"]
+    image.build()
+    container = image.run(port=5000)
+    wait_healthy(container)
+    assert get("http://127.0.0.1:5000/ping") == (200, "pong")
+    check_hardening(container, writable="/app/uploads")

@@ -194,8 +194,10 @@ def _env(plan: ContainerPlan, names: _Names, extra: dict[str, str]) -> list[dict
         if var.name in extra:
             continue
         source = "secretKeyRef" if var.secret else "configMapKeyRef"
-        ref_name = names.secret if var.secret else names.config
-        entries.append({"name": var.name, "valueFrom": {source: {"name": ref_name, "key": var.name}}})
+        ref: dict[str, Any] = {"name": names.secret if var.secret else names.config, "key": var.name}
+        if not var.secret and var.name in plan.runtime.env:
+            ref["optional"] = True  # the image already sets a default (e.g. DJANGO_SETTINGS_MODULE)
+        entries.append({"name": var.name, "valueFrom": {source: ref}})
     return entries
 
 

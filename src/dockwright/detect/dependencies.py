@@ -133,6 +133,11 @@ class DependencySet:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+def _first_line(err: Exception) -> str:
+    """packaging's errors draw a caret diagram below the message; one line is enough."""
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
 def marker_applies(marker: str | None, python: str) -> bool:
     if not marker:
         return True
@@ -414,7 +419,9 @@ def _requirement_from_line(spec: str, rel: str, line_no: int) -> DeclaredRequire
     try:
         parsed = Requirement(spec)
     except InvalidRequirement as err:
-        raise DetectionError(f"invalid requirement {spec!r}: {err}", file=rel, line=line_no) from None
+        raise DetectionError(
+            f"invalid requirement {spec!r}: {_first_line(err)}", file=rel, line=line_no
+        ) from None
     return _declared(
         parsed.name, frozenset(parsed.extras), str(parsed.marker) if parsed.marker else None, rel, line_no
     )
@@ -466,7 +473,7 @@ def _pep621_requirements(pyproject: Pyproject) -> list[DeclaredRequirement]:
             parsed = Requirement(spec)
         except InvalidRequirement as err:
             raise DetectionError(
-                f"invalid dependency {spec!r}: {err}", file=pyproject.file, line=line
+                f"invalid dependency {spec!r}: {_first_line(err)}", file=pyproject.file, line=line
             ) from None
         marker = str(parsed.marker) if parsed.marker else None
         out.append(_declared(parsed.name, frozenset(parsed.extras), marker, pyproject.file, line))

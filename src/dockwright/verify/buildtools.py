@@ -17,11 +17,11 @@ BUILD_PACKAGE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^build-essential$"), "meta-package of the C toolchain"),
     (
         re.compile(
-            r"^(?:gcc|g\+\+|cpp|gfortran|clang|llvm)(?:-\d+(?:\.\d+)?)?(?:-[a-z0-9_]+-linux-gnu[a-z]*)?$"
+            r"^(?:gcc|g\+\+|cpp|gfortran|clang|llvm)(?:-\d+(?:\.\d+)?)?(?:-[a-z0-9_-]+-linux-gnu[a-z]*)?$"
         ),
         "compiler",
     ),
-    (re.compile(r"^binutils(?:-[a-z0-9_]+-linux-gnu[a-z]*)?$"), "assembler and linker"),
+    (re.compile(r"^binutils(?:-[a-z0-9_-]+-linux-gnu[a-z]*)?$"), "assembler and linker"),
     (
         re.compile(r"^(?:make|cmake|autoconf|automake|libtool|pkg-config|pkgconf|dpkg-dev|bison|flex)$"),
         "build tool",

@@ -119,13 +119,26 @@ def check_secrets(findings: Sequence[SecretFinding], layers_scanned: int, files_
 
 
 def check_build_tools(installed: Mapping[str, str], files: Iterable[str], path_env: str) -> CheckResult:
-    findings: list[BuildToolFinding] = package_findings(installed) + path_findings(files, path_env)
-    if findings:
-        return CheckResult("no-build-tools", "fail", _capped([str(f) for f in findings]))
+    """One evidence line per kind of finding (compilers, headers, ... and what sits on PATH)."""
+    findings: list[BuildToolFinding] = package_findings(installed)
+    on_path = path_findings(files, path_env)
+    if not findings and not on_path:
+        return CheckResult(
+            "no-build-tools",
+            "pass",
+            [f"{len(installed)} dpkg packages and PATH ({path_env}) hold no compiler or build-only package"],
+        )
+    grouped: dict[str, list[str]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.why, []).append(finding.what.removeprefix("package "))
+    evidence = [f"{why} (dpkg): {', '.join(names)}" for why, names in grouped.items()]
+    if on_path:
+        evidence.append(f"on PATH: {', '.join(f.what for f in on_path)}")
     return CheckResult(
         "no-build-tools",
-        "pass",
-        [f"{len(installed)} dpkg packages and PATH ({path_env}) hold no compiler or build-only package"],
+        "fail",
+        evidence,
+        metrics={"build_packages": len(findings), "build_binaries_on_path": len(on_path)},
     )
 
 

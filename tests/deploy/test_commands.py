@@ -48,17 +48,17 @@ def test_k8s_on_example_writes_valid_manifests_named_by_the_commit(example: Path
     git(example, "add", "-A")
     git(example, "commit", "-q", "-m", "example")
     sha = git(example, "rev-parse", "HEAD")
-    result = dockwright("k8s", str(example))
+    result = dockwright("k8s", str(example), "--repository", "ghcr.io/acme/app")
     assert result.returncode == 0, result.stderr
     out = example / "k8s"
     deployment = load((out / "deployment.yaml").read_text())
-    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"].endswith(f":{sha}")
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == f"ghcr.io/acme/app:{sha}"
     for path in sorted(out.glob("*.yaml")):
         data = load(path.read_text())
         if data["kind"] != "Kustomization":
             kubernetes_validate.validate(data, "1.33.0", strict=True)
     assert "wrote k8s/deployment.yaml" in result.stdout
-    again = dockwright("k8s", str(example))
+    again = dockwright("k8s", str(example), "--repository", "ghcr.io/acme/app")
     assert again.returncode == 0 and "unchanged k8s/deployment.yaml" in again.stdout
 
 

@@ -23,6 +23,10 @@ from dockwright.errors import DockwrightError
     help="Image to deploy, pinned: NAME@sha256:... or NAME:<commit sha> (default: <name>:<git HEAD sha>).",
 )
 @click.option(
+    "--repository",
+    help="Registry repository of the default image, e.g. ghcr.io/acme/shop (default: the project name).",
+)
+@click.option(
     "--replicas",
     type=click.IntRange(min=1),
     default=2,
@@ -48,6 +52,7 @@ def command(
     path: Path,
     out_dir: Path | None,
     image: str | None,
+    repository: str | None,
     replicas: int,
     max_replicas: int | None,
     prestop: str,
@@ -62,6 +67,10 @@ def command(
     from dockwright.deploy.output import write_files
     from dockwright.deploy.project import git_head, load_plan
 
+    if image is not None and repository is not None:
+        raise DockwrightError(
+            "--image and --repository exclude each other: --image already names the repository"
+        )
     plan = load_plan(path, python=python, app=app, port=port)
     if image is None:
         head = git_head(path)
@@ -70,7 +79,7 @@ def command(
                 f"{path}: not a git checkout, so there is no commit SHA to tag by; pass --image REF"
             )
         sha, dirty = head
-        image = f"{plan.name}:{sha}"
+        image = f"{repository or plan.name}:{sha}"  # the full-SHA tag `dockwright ci` pushes
         if dirty:
             click.echo(
                 f"dockwright: warning: uncommitted changes; the manifests name {image}, the image of HEAD",

@@ -1,0 +1,354 @@
+"""Smaller decisions: manifests, native needs, services, health routes, env vars, writable dirs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dockwright.detect.dependencies import is_dev_requirements
+from dockwright.detect.health import health_rank
+
+from .conftest import detect
+
+Project = Callable[[dict[str, str]], Path]
+FASTAPI = {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+
+
+# --- requirements files ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "dev"),
+    [
+        ("requirements.txt", False),
+        ("requirements-dev.txt", True),
+        ("requirements_test.txt", True),
+        ("requirements/dev.txt", True),
+        ("requirements/local.txt", True),
+        ("requirements/lint.txt", True),
+        ("requirements/docs.txt", True),
+        ("requirements/base.txt", False),
+        ("requirements/production.txt", False),
+        ("requirements-prod.txt", False),
+    ],
+)
+def test_dev_requirement_files(name: str, dev: bool) -> None:
+    assert is_dev_requirements(name) is dev
+
+
+def test_requirements_syntax(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "requirements.txt": """
+                --index-url https://index.example/simple
+                --extra-index-url https://index.example/other
+                fastapi[all]==0.115.6 \\
+                    --hash=sha256:aaaa \\
+                    --hash=sha256:bbbb
+                Django_Filter==24.3  # normalised name
+                uvicorn ; python_version >= "3.8"
+                pywin32 ; sys_platform == "win32"
+                -e git+https://index.example/repo.git#egg=internal_lib
+                https://index.example/wheels/foo-1.0-py3-none-any.whl
+                ./vendor/localpkg
+                -r base.txt
+            """,
+            "base.txt": "psycopg[c]>=3.2\n",
+        }
+    )
+    info = detect(root)
+    assert info.dependencies == ("fastapi", "django-filter", "uvicorn", "internal-lib", "psycopg")
+    assert info.manifests == ("requirements.txt", "base.txt")
+    assert info.server_in_dependencies
+    assert [(n.package, n.build, n.runtime) for n in info.native] == [
+        ("psycopg-c", ("build-essential", "libpq-dev"), ("libpq5",))
+    ]
+
+
+def test_requirements_installing_the_project(project: Project) -> None:
+    root = project(
+        {
+            "pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nreadme = "README.md"\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "README.md": "svc\n",
+            "src/svc/__init__.py": "",
+            "src/svc/web.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "requirements.txt": "fastapi\n-e .\n",
+        }
+    )
+    info = detect(root)
+    assert (info.app, info.app_dir) == ("svc.web:app", "src")
+    assert info.is_package
+    assert info.manifests == ("requirements.txt", "pyproject.toml", "README.md")
+
+
+# --- native needs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requirement", "expected"),
+    [
+        ("psycopg2==2.9.10", [("psycopg2", ("build-essential", "libpq-dev"), ("libpq5",))]),
+        ("psycopg2-binary==2.9.10", []),
+        ("psycopg[binary]==3.2.3", []),
+        ("psycopg[c]==3.2.3", [("psycopg-c", ("build-essential", "libpq-dev"), ("libpq5",))]),
+        ("psycopg==3.2.3", [("psycopg", (), ("libpq5",))]),
+        (
+            "mysqlclient==2.2.6",
+            [("mysqlclient", ("build-essential", "default-libmysqlclient-dev", "pkg-config"), ("libmariadb3",))],
+        ),
+        ("lxml==5.3.0", []),
+        ("Pillow==11.0.0", []),
+        ("cryptography==44.0.0", []),
+        ("gevent==24.11.1", []),
+        ("uWSGI==2.0.28", [("uwsgi", ("build-essential",), ())]),
+        ("pycairo==1.27.0", [("pycairo", ("build-essential", "pkg-config", "libcairo2-dev"), ("libcairo2",))]),
+        ("python-ldap==3.4.4", [("python-ldap", ("build-essential", "libldap-dev", "libsasl2-dev"), ("ldap-utils",))]),
+    ],
+)
+def test_native_needs(requirement: str, expected: list[tuple[str, tuple[str, ...], tuple[str, ...]]], project: Project) -> None:
+    info = detect(project({**FASTAPI, "requirements.txt": f"fastapi\n{requirement}\n"}))
+    assert [(n.package, n.build, n.runtime) for n in info.native] == expected
+    for need in info.native:
+        evidence = [e for e in info.evidence if e.what == f"native {need.package}"]
+        assert evidence and evidence[0].file == "requirements.txt" and evidence[0].line == 2
+
+
+def test_native_need_from_a_transitive_locked_package(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["fastapi", "some-orm"]\n',
+            "uv.lock": """
+                version = 1
+                [[package]]
+                name = "x"
+                version = "0"
+                source = { virtual = "." }
+                dependencies = [{ name = "fastapi" }, { name = "some-orm" }]
+
+                [[package]]
+                name = "some-orm"
+                version = "1"
+                source = { registry = "https://index.example/simple" }
+                dependencies = [{ name = "psycopg2" }]
+
+                [[package]]
+                name = "psycopg2"
+                version = "2.9.10"
+                source = { registry = "https://index.example/simple" }
+
+                [[package]]
+                name = "fastapi"
+                version = "1"
+                source = { registry = "https://index.example/simple" }
+            """,
+        }
+    )
+    info = detect(root)
+    assert [n.package for n in info.native] == ["psycopg2"]
+    assert info.dependencies == ("fastapi", "some-orm")  # direct dependencies only
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def test_services_from_urls_and_env_example(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "requirements.txt": "fastapi\nsqlalchemy\ncelery\n",
+            "worker.py": (
+                "from celery import Celery\n"
+                "app = Celery('w', broker='amqp://guest@rabbit//')\n"
+                "app.conf.beat_schedule = {'tick': {'task': 't', 'schedule': 60}}\n"
+            ),
+            ".env.example": "DATABASE_URL=mysql+pymysql://u:p@db/app\n# REDIS_URL=redis://ignored-comment\n",
+        }
+    )
+    info = detect(root)
+    assert info.services == ("mysql", "rabbitmq", "celery-worker", "celery-beat")
+    assert info.celery_app == "worker:app"
+    sources = {e.what: (e.file, e.line) for e in info.evidence}
+    assert sources["service mysql"] == (".env.example", 1)
+    assert sources["service celery-beat"] == ("worker.py", 3)
+
+
+def test_celery_dependency_without_app_adds_no_worker(project: Project) -> None:
+    info = detect(project({**FASTAPI, "requirements.txt": "fastapi\ncelery\n"}))
+    assert "celery-worker" not in info.services and info.celery_app is None
+    assert any(e.what == "celery" for e in info.evidence)
+
+
+def test_django_channels_is_served_over_asgi(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "django\nchannels\nchannels-redis\n",
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chat.settings')\n",
+            "chat/__init__.py": "",
+            "chat/settings.py": (
+                "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n"
+                "INSTALLED_APPS = ['daphne', 'channels']\n"
+                "ASGI_APPLICATION = 'chat.asgi.application'\nWSGI_APPLICATION = 'chat.wsgi.application'\n"
+                "CHANNEL_LAYERS = {'default': {'BACKEND': 'channels_redis.core.RedisChannelLayer'}}\n"
+                "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'data' / 'db.sqlite3'}}\n"
+            ),
+            "chat/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            "chat/asgi.py": (
+                "from channels.routing import ProtocolTypeRouter\n"
+                "from django.core.asgi import get_asgi_application\n"
+                "application = ProtocolTypeRouter({'http': get_asgi_application()})\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert (info.app, info.interface, info.server) == ("chat.asgi:application", "asgi", "uvicorn")
+    assert info.services == ("redis",)
+    assert info.writable_dirs == ("data",)
+    assert info.migrations is None  # no migrations folder, no contrib app with models
+
+
+# --- app discovery ---------------------------------------------------------------------------
+
+
+def test_generic_wsgi_and_asgi_callables(project: Project) -> None:
+    info = detect(
+        project(
+            {
+                "requirements.txt": "gunicorn\n",
+                "hello.py": "def application(environ, start_response):\n    start_response('200 OK', [])\n    return [b'hi']\n",
+            }
+        )
+    )
+    assert (info.framework, info.app, info.server) == ("wsgi", "hello:application", "gunicorn")
+    info = detect(
+        project(
+            {
+                "requirements.txt": "uvicorn\n",
+                "hello.py": "async def app(scope, receive, send):\n    pass\n",
+            }
+        )
+    )
+    assert (info.framework, info.app, info.server) == ("asgi", "hello:app", "uvicorn")
+
+
+def test_mounted_sub_app_is_not_a_candidate(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "fastapi\nstarlette\n",
+            "admin.py": "from starlette.applications import Starlette\nadmin_app = Starlette()\n",
+            "main.py": "from fastapi import FastAPI\nfrom admin import admin_app\napp = FastAPI()\napp.mount('/admin', admin_app)\n",
+        }
+    )
+    assert detect(root).app == "main:app"
+
+
+def test_procfile_settles_an_ambiguity(project: Project) -> None:
+    files = {
+        "requirements.txt": "fastapi\n",
+        "public.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "internal.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "Procfile": "release: alembic upgrade head\nweb: uvicorn internal:app --host 0.0.0.0\n",
+    }
+    info = detect(project(files))
+    assert info.app == "internal:app"
+    assert ("Procfile", 2) in {(e.file, e.line) for e in info.evidence if e.what == "app"}
+
+
+def test_subclassed_framework_app(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "flask\n",
+            "core/__init__.py": "",
+            "core/base.py": "from flask import Flask\nclass MyFlask(Flask):\n    pass\n",
+            "core/app.py": "from core.base import MyFlask\napp = MyFlask(__name__)\n",
+        }
+    )
+    info = detect(root)
+    assert (info.framework, info.app) == ("flask", "core.app:app")
+
+
+# --- health, env vars, writable dirs, migrations ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "ok"),
+    [("/health", True), ("/api/v1/healthz", True), ("/ping", True), ("/users/{id}", False), ("/", False)],
+)
+def test_health_rank(path: str, ok: bool) -> None:
+    assert (health_rank(path) is not None) is ok
+
+
+def test_health_preference_order(project: Project) -> None:
+    source = "from fastapi import FastAPI\napp = FastAPI()\n" + "".join(
+        f"@app.get('/{name}')\ndef r{i}():\n    pass\n" for i, name in enumerate(["ping", "livez", "ready", "healthz"])
+    )
+    assert detect(project({"requirements.txt": "fastapi\n", "main.py": source})).health_path == "/healthz"
+
+
+def test_env_vars(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "requirements.txt": "fastapi\n",
+            "settings.py": """
+                import os
+                from os import environ, getenv
+                from decouple import config
+                import dj_database_url
+                from pydantic import Field
+                from pydantic_settings import BaseSettings
+
+                A = os.environ["API_TOKEN"]
+                B = environ.get("B_FLAG", "0")
+                C = getenv("C_HOST")
+                D = config("D_SECRET", default="x")
+                E = dj_database_url.config()
+                HOME = os.environ["HOME"]
+
+                class Settings(BaseSettings):
+                    redis_url: str = "redis://localhost"
+                    token: str = Field("", alias="SERVICE_TOKEN")
+
+                    class Config:
+                        env_prefix = "app_"
+            """,
+            "tests/test_x.py": "import os\nos.environ['ONLY_IN_TESTS']\n",
+        }
+    )
+    assert detect(root).env_vars == (
+        "API_TOKEN",
+        "APP_REDIS_URL",
+        "B_FLAG",
+        "C_HOST",
+        "DATABASE_URL",
+        "D_SECRET",
+        "SERVICE_TOKEN",
+    )
+
+
+def test_sqlite_url_directory_is_writable(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "flask\nflask-sqlalchemy\nflask-migrate\n",
+            "app.py": (
+                "from flask import Flask\napp = Flask(__name__)\n"
+                "app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:///instance/app.db'\n"
+            ),
+            "migrations/alembic.ini": "[alembic]\n",
+            "migrations/env.py": "from alembic import context\n",
+        }
+    )
+    info = detect(root)
+    assert info.writable_dirs == ("instance",)
+    assert info.migrations == "alembic"
+
+
+def test_name_is_dns_safe(project: Project) -> None:
+    root = project(
+        {**FASTAPI, "pyproject.toml": '[project]\nname = "My_Cool.App"\nversion = "0"\ndependencies = ["fastapi"]\n'}
+    )
+    assert detect(root).name == "my-cool-app"

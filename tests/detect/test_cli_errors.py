@@ -37,7 +37,10 @@ ERROR_CASES: dict[str, tuple[dict[str, str], str]] = {
         r"pyproject\.toml:4: invalid TOML: .*",
     ),
     "invalid dependency in pyproject": (
-        {**FLASK_APP, "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = [\n  "flask >>= 3",\n]\n'},
+        {
+            **FLASK_APP,
+            "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = [\n  "flask >>= 3",\n]\n',
+        },
         r"pyproject\.toml:5: invalid dependency 'flask >>= 3': .*",
     ),
     "malformed requirements": (
@@ -57,7 +60,11 @@ ERROR_CASES: dict[str, tuple[dict[str, str], str]] = {
         r"uv\.lock:4: invalid TOML: .*",
     ),
     "malformed Pipfile.lock": (
-        {**FLASK_APP, "Pipfile": '[packages]\nflask = "*"\n', "Pipfile.lock": '{\n  "default": {\n    "flask": ,\n'},
+        {
+            **FLASK_APP,
+            "Pipfile": '[packages]\nflask = "*"\n',
+            "Pipfile.lock": '{\n  "default": {\n    "flask": ,\n',
+        },
         r"Pipfile\.lock:3: invalid JSON: Expecting value",
     ),
     "malformed Pipfile": (
@@ -78,7 +85,8 @@ ERROR_CASES: dict[str, tuple[dict[str, str], str]] = {
     ),
     "no manifest": (
         FLASK_APP,
-        r"no dependency manifest: looked for uv\.lock, poetry\.lock, pdm\.lock, Pipfile\.lock, pyproject\.toml.*",
+        r"no dependency manifest: looked for uv\.lock, poetry\.lock, pdm\.lock, Pipfile\.lock, "
+        r"pyproject\.toml.*",
     ),
 }
 
@@ -106,9 +114,15 @@ def test_errors_are_one_line_exit_2(case: str, project: Project) -> None:
     [
         (["--python", "3"], "--python must look like 3.13 (major.minor), got '3'"),
         (["--python", "three"], "--python must look like 3.13 (major.minor), got 'three'"),
-        (["--app", "main"], "--app must look like package.module:attribute or package.module:factory(), got 'main'"),
+        (
+            ["--app", "main"],
+            "--app must look like package.module:attribute or package.module:factory(), got 'main'",
+        ),
         (["--app", "shopfront.nothere:app"], "--app shopfront.nothere:app: no shopfront/nothere.py or"),
-        (["--app", "shopfront:nope"], "shopfront/__init__.py: --app shopfront:nope: shopfront/__init__.py defines no 'nope'"),
+        (
+            ["--app", "shopfront:nope"],
+            "shopfront/__init__.py: --app shopfront:nope: shopfront/__init__.py defines no 'nope'",
+        ),
         (["--port", "70000"], "--port must be between 1 and 65535, got 70000"),
     ],
 )

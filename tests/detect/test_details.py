@@ -13,6 +13,7 @@ from dockwright.detect.health import health_rank
 from .conftest import detect
 
 Project = Callable[[dict[str, str]], Path]
+WSGI_PY = "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
 FASTAPI = {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
 
 
@@ -98,18 +99,32 @@ def test_requirements_installing_the_project(project: Project) -> None:
         ("psycopg==3.2.3", [("psycopg", (), ("libpq5",))]),
         (
             "mysqlclient==2.2.6",
-            [("mysqlclient", ("build-essential", "default-libmysqlclient-dev", "pkg-config"), ("libmariadb3",))],
+            [
+                (
+                    "mysqlclient",
+                    ("build-essential", "default-libmysqlclient-dev", "pkg-config"),
+                    ("libmariadb3",),
+                )
+            ],
         ),
         ("lxml==5.3.0", []),
         ("Pillow==11.0.0", []),
         ("cryptography==44.0.0", []),
         ("gevent==24.11.1", []),
         ("uWSGI==2.0.28", [("uwsgi", ("build-essential",), ())]),
-        ("pycairo==1.27.0", [("pycairo", ("build-essential", "pkg-config", "libcairo2-dev"), ("libcairo2",))]),
-        ("python-ldap==3.4.4", [("python-ldap", ("build-essential", "libldap-dev", "libsasl2-dev"), ("ldap-utils",))]),
+        (
+            "pycairo==1.27.0",
+            [("pycairo", ("build-essential", "pkg-config", "libcairo2-dev"), ("libcairo2",))],
+        ),
+        (
+            "python-ldap==3.4.4",
+            [("python-ldap", ("build-essential", "libldap-dev", "libsasl2-dev"), ("ldap-utils",))],
+        ),
     ],
 )
-def test_native_needs(requirement: str, expected: list[tuple[str, tuple[str, ...], tuple[str, ...]]], project: Project) -> None:
+def test_native_needs(
+    requirement: str, expected: list[tuple[str, tuple[str, ...], tuple[str, ...]]], project: Project
+) -> None:
     info = detect(project({**FASTAPI, "requirements.txt": f"fastapi\n{requirement}\n"}))
     assert [(n.package, n.build, n.runtime) for n in info.native] == expected
     for need in info.native:
@@ -121,7 +136,9 @@ def test_native_need_from_a_transitive_locked_package(project: Project) -> None:
     root = project(
         {
             **FASTAPI,
-            "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["fastapi", "some-orm"]\n',
+            "pyproject.toml": (
+                '[project]\nname = "x"\nversion = "0"\ndependencies = ["fastapi", "some-orm"]\n'
+            ),
             "uv.lock": """
                 version = 1
                 [[package]]
@@ -194,9 +211,10 @@ def test_django_channels_is_served_over_asgi(project: Project) -> None:
                 "INSTALLED_APPS = ['daphne', 'channels']\n"
                 "ASGI_APPLICATION = 'chat.asgi.application'\nWSGI_APPLICATION = 'chat.wsgi.application'\n"
                 "CHANNEL_LAYERS = {'default': {'BACKEND': 'channels_redis.core.RedisChannelLayer'}}\n"
-                "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'data' / 'db.sqlite3'}}\n"
+                "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3',"
+                " 'NAME': BASE_DIR / 'data' / 'db.sqlite3'}}\n"
             ),
-            "chat/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            "chat/wsgi.py": WSGI_PY,
             "chat/asgi.py": (
                 "from channels.routing import ProtocolTypeRouter\n"
                 "from django.core.asgi import get_asgi_application\n"
@@ -219,7 +237,10 @@ def test_generic_wsgi_and_asgi_callables(project: Project) -> None:
         project(
             {
                 "requirements.txt": "gunicorn\n",
-                "hello.py": "def application(environ, start_response):\n    start_response('200 OK', [])\n    return [b'hi']\n",
+                "hello.py": (
+                    "def application(environ, start_response):\n"
+                    "    start_response('200 OK', [])\n    return [b'hi']\n"
+                ),
             }
         )
     )
@@ -240,7 +261,10 @@ def test_mounted_sub_app_is_not_a_candidate(project: Project) -> None:
         {
             "requirements.txt": "fastapi\nstarlette\n",
             "admin.py": "from starlette.applications import Starlette\nadmin_app = Starlette()\n",
-            "main.py": "from fastapi import FastAPI\nfrom admin import admin_app\napp = FastAPI()\napp.mount('/admin', admin_app)\n",
+            "main.py": (
+                "from fastapi import FastAPI\nfrom admin import admin_app\n"
+                "app = FastAPI()\napp.mount('/admin', admin_app)\n"
+            ),
         }
     )
     assert detect(root).app == "main:app"
@@ -284,7 +308,8 @@ def test_health_rank(path: str, ok: bool) -> None:
 
 def test_health_preference_order(project: Project) -> None:
     source = "from fastapi import FastAPI\napp = FastAPI()\n" + "".join(
-        f"@app.get('/{name}')\ndef r{i}():\n    pass\n" for i, name in enumerate(["ping", "livez", "ready", "healthz"])
+        f"@app.get('/{name}')\ndef r{i}():\n    pass\n"
+        for i, name in enumerate(["ping", "livez", "ready", "healthz"])
     )
     assert detect(project({"requirements.txt": "fastapi\n", "main.py": source})).health_path == "/healthz"
 
@@ -349,6 +374,9 @@ def test_sqlite_url_directory_is_writable(project: Project) -> None:
 
 def test_name_is_dns_safe(project: Project) -> None:
     root = project(
-        {**FASTAPI, "pyproject.toml": '[project]\nname = "My_Cool.App"\nversion = "0"\ndependencies = ["fastapi"]\n'}
+        {
+            **FASTAPI,
+            "pyproject.toml": '[project]\nname = "My_Cool.App"\nversion = "0"\ndependencies = ["fastapi"]\n',
+        }
     )
     assert detect(root).name == "my-cool-app"

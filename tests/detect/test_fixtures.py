@@ -31,7 +31,9 @@ def test_fastapi_uv_src_layout() -> None:
     assert info.health_path == "/internal/ops/healthz"
     assert info.env_vars == ("ACME_DATABASE_URL", "ACME_DEBUG", "SENTRY_DSN")
     assert info.native == ()
-    assert evidence_for(info, "health") == [("src/acme/api/ops.py", 6, "@router.get('/healthz') serves GET /internal/ops/healthz")]
+    assert evidence_for(info, "health") == [
+        ("src/acme/api/ops.py", 6, "@router.get('/healthz') serves GET /internal/ops/healthz")
+    ]
 
 
 def test_flask_poetry_factory() -> None:
@@ -71,7 +73,11 @@ def test_django_split_settings_and_requirements_includes() -> None:
     assert info.writable_dirs == ("blog/media",)
     assert info.dependency_manager == "pip"
     assert info.requirements_files == ("requirements/production.txt",)
-    assert info.manifests == ("requirements/production.txt", "requirements/base.txt", "requirements/constraints.txt")
+    assert info.manifests == (
+        "requirements/production.txt",
+        "requirements/base.txt",
+        "requirements/constraints.txt",
+    )
     # local.txt (dev) never installed; the win32-only marker is dropped on Linux
     assert "django-debug-toolbar" not in info.dependencies and "pywin32" not in info.dependencies
     assert info.dependencies == (

@@ -17,16 +17,36 @@ from .conftest import detect
 
 # framework -> (distribution, files of the app, expected target, interface)
 FRAMEWORK_PROJECTS: dict[str, tuple[str, dict[str, str], str, str]] = {
-    "fastapi": ("fastapi", {"api/__init__.py": "", "api/main.py": "from fastapi import FastAPI\napi = FastAPI()\n"}, "api.main:api", "asgi"),
+    "fastapi": (
+        "fastapi",
+        {"api/__init__.py": "", "api/main.py": "from fastapi import FastAPI\napi = FastAPI()\n"},
+        "api.main:api",
+        "asgi",
+    ),
     "starlette": (
         "starlette",
         {"web.py": "from starlette.applications import Starlette\napp = Starlette(routes=[])\n"},
         "web:app",
         "asgi",
     ),
-    "litestar": ("litestar", {"svc.py": "import litestar\nservice = litestar.Litestar([])\n"}, "svc:service", "asgi"),
-    "quart": ("quart", {"chat/__init__.py": "from quart import Quart\napp = Quart(__name__)\n"}, "chat:app", "asgi"),
-    "sanic": ("sanic", {"server.py": "from sanic import Sanic\nserver = Sanic('svc')\n"}, "server:server", "asgi"),
+    "litestar": (
+        "litestar",
+        {"svc.py": "import litestar\nservice = litestar.Litestar([])\n"},
+        "svc:service",
+        "asgi",
+    ),
+    "quart": (
+        "quart",
+        {"chat/__init__.py": "from quart import Quart\napp = Quart(__name__)\n"},
+        "chat:app",
+        "asgi",
+    ),
+    "sanic": (
+        "sanic",
+        {"server.py": "from sanic import Sanic\nserver = Sanic('svc')\n"},
+        "server:server",
+        "asgi",
+    ),
     "flask": (
         "flask",
         {"site/__init__.py": "", "site/views.py": "import flask as fl\napplication = fl.Flask(__name__)\n"},
@@ -71,7 +91,8 @@ def _uv(dist: str) -> dict[str, str]:
             'version = 1\nrequires-python = ">=3.11"\n\n'
             '[[package]]\nname = "proj"\nversion = "0"\nsource = { virtual = "." }\n'
             f'dependencies = [{{ name = "{dist}" }}]\n\n'
-            f'[[package]]\nname = "{dist}"\nversion = "1.0"\nsource = {{ registry = "https://index.example/simple" }}\n'
+            f'[[package]]\nname = "{dist}"\nversion = "1.0"\n'
+            'source = { registry = "https://index.example/simple" }\n'
         ),
     }
 
@@ -100,9 +121,16 @@ def _pdm(dist: str) -> dict[str, str]:
 
 
 def _pipenv(dist: str) -> dict[str, str]:
-    lock = {"_meta": {"requires": {"python_version": "3.12"}}, "default": {dist: {"version": "==1.0"}}, "develop": {}}
+    lock = {
+        "_meta": {"requires": {"python_version": "3.12"}},
+        "default": {dist: {"version": "==1.0"}},
+        "develop": {},
+    }
     return {
-        "Pipfile": f'[packages]\n{dist} = "*"\n\n[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.12"\n',
+        "Pipfile": (
+            f'[packages]\n{dist} = "*"\n\n[dev-packages]\npytest = "*"\n\n'
+            '[requires]\npython_version = "3.12"\n'
+        ),
         "Pipfile.lock": json.dumps(lock),
     }
 

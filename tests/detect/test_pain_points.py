@@ -14,6 +14,7 @@ from .conftest import FIXTURES, detect, write_tree
 
 Project = Callable[[dict[str, str]], Path]
 
+FLASK_APP = "from flask import Flask\napp = Flask(__name__)\n"
 ASGIREF_WSGI = """
 from django.core.wsgi import get_wsgi_application
 application = get_wsgi_application()
@@ -31,7 +32,7 @@ def test_wsgi_py_inside_venv_is_never_the_entrypoint(fixture_copy: Callable[[str
             ".venv/Lib/site-packages/asgiref/wsgi.py": ASGIREF_WSGI,
             # a virtualenv under any name is recognised by its pyvenv.cfg
             "py312/pyvenv.cfg": "home = /usr/bin\n",
-            "py312/lib/python3.12/site-packages/flask_app/wsgi.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "py312/lib/python3.12/site-packages/flask_app/wsgi.py": FLASK_APP,
             "venv/lib/site-packages/x/wsgi.py": ASGIREF_WSGI,
             "node_modules/pkg/wsgi.py": ASGIREF_WSGI,
             "build/lib/config/wsgi.py": ASGIREF_WSGI,
@@ -100,7 +101,8 @@ def test_factory_needing_arguments_is_explained(project: Project) -> None:
         {
             "requirements.txt": "flask\n",
             "web/__init__.py": (
-                "from flask import Flask\n\ndef create_app(config):\n    app = Flask(__name__)\n    return app\n"
+                "from flask import Flask\n\n"
+                "def create_app(config):\n    app = Flask(__name__)\n    return app\n"
             ),
         }
     )
@@ -123,7 +125,9 @@ def test_module_level_app_built_by_factory_wins_over_the_factory(project: Projec
 
 def test_gunicorn_not_in_dependencies_is_reported(project: Project) -> None:
     """Other tools started gunicorn without it being installed."""
-    root = project({"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    root = project(
+        {"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+    )
     info = detect(root)
     assert info.server == "gunicorn"
     assert info.server_in_dependencies is False
@@ -144,7 +148,9 @@ def test_python_version_never_from_the_running_interpreter(project: Project) -> 
 
 
 def test_no_fixed_health_path_the_app_does_not_serve(project: Project) -> None:
-    root = project({"requirements.txt": "fastapi\n", "main.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
+    root = project(
+        {"requirements.txt": "fastapi\n", "main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+    )
     assert detect(root).health_path is None
 
 
@@ -154,7 +160,7 @@ def test_collectstatic_only_when_staticfiles_is_used(project: Project) -> None:
         "requirements.txt": "django\n",
         "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n",
         "site_cfg/__init__.py": "",
-        "site_cfg/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "site_cfg/wsgi.py": ASGIREF_WSGI,
         "site_cfg/settings.py": (
             "import os\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
             "INSTALLED_APPS = ['django.contrib.contenttypes']\n"
@@ -166,7 +172,9 @@ def test_collectstatic_only_when_staticfiles_is_used(project: Project) -> None:
     assert info.static_root is None
     assert info.django is not None and info.django.settings_module == "site_cfg.settings"
     settings = root / "site_cfg/settings.py"
-    settings.write_text(settings.read_text().replace("'django.contrib.contenttypes'", "'django.contrib.staticfiles'"))
+    settings.write_text(
+        settings.read_text().replace("'django.contrib.contenttypes'", "'django.contrib.staticfiles'")
+    )
     info = detect(root)
     assert info.static_root == "static"  # os.path.join(BASE_DIR, 'static') evaluated, never imported
 

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dockwright.detect.python_version import CPYTHON_RELEASES, choose_python, poetry_constraint, stable_releases
+from dockwright.detect.python_version import (
+    CPYTHON_RELEASES,
+    choose_python,
+    poetry_constraint,
+    stable_releases,
+)
 from dockwright.errors import DetectionError
 
 from .conftest import TODAY, detect
@@ -34,12 +39,20 @@ def test_release_table_is_consistent() -> None:
         ({"requirements.txt": "flask\n", ".python-version": "cpython-3.13\n"}, "3.13"),
         ({"requirements.txt": "flask\n", "runtime.txt": "python-3.11.9\n"}, "3.11"),
         ({"requirements.txt": "flask\n", ".tool-versions": "nodejs 20.1.0\npython 3.14.1\n"}, "3.14"),
-        ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10,<3.14"\n'}, "3.13"),
+        (
+            {"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10,<3.14"\n'},
+            "3.13",
+        ),
         ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "~=3.12.1"\n'}, "3.12"),
-        ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "!=3.15.*,>=3.11"\n'}, "3.14"),
+        (
+            {"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "!=3.15.*,>=3.11"\n'},
+            "3.14",
+        ),
         (
             {
-                "pyproject.toml": '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "~3.12"\nflask = "*"\n',
+                "pyproject.toml": (
+                    '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "~3.12"\nflask = "*"\n'
+                ),
             },
             "3.12",
         ),
@@ -105,5 +118,5 @@ def test_override_validation() -> None:
     assert choose_python([], override="3.13", today=TODAY)[0] == "3.13"
     minor, evidence = choose_python([], override="3.8", today=TODAY)
     assert minor == "3.8" and "not a stable, supported CPython release" in evidence[-1].why
-    with pytest.raises(DetectionError, match="major.minor"):
+    with pytest.raises(DetectionError, match=r"major\.minor"):
         choose_python([], override="3.12.1", today=TODAY)

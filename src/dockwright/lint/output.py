@@ -83,7 +83,7 @@ def _sarif_rule(rule: Rule, severity: Severity) -> dict[str, object]:
         "help": {"text": help_text},
         "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
         "properties": {
-            "tags": [rule.family, rule.target],
+            "tags": sorted({rule.family, rule.target}),
             "fix": rule.fix,
             "aliases": list(rule.aliases),
         },

@@ -266,11 +266,9 @@ def _lock_problem(
         if not _has(copied, "poetry.lock"):
             return "`poetry install` runs before poetry.lock is copied, so it resolves afresh."
     if run.tool == "pipenv" and run.subcommand == "install" and "Pipfile.lock" in locks:
-        if not run.command.has_flag("--deploy", "--ignore-pipfile", "--system") or not _has(
-            copied, "Pipfile.lock"
-        ):
-            if not run.command.has_flag("--deploy", "--ignore-pipfile"):
-                return "`pipenv install` without `--deploy` may re-lock; use `pipenv install --deploy` or `pipenv sync`."
+        if not run.command.has_flag("--deploy", "--ignore-pipfile"):
+            return "`pipenv install` without `--deploy` may re-lock; use `pipenv install --deploy` or `pipenv sync`."
+        if not _has(copied, "Pipfile.lock"):
             return "`pipenv install` runs before Pipfile.lock is copied."
     if run.tool == "pdm" and run.subcommand in ("install", "sync") and "pdm.lock" in locks:
         if not _has(copied, "pdm.lock"):

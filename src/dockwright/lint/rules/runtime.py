@@ -90,7 +90,8 @@ def _script_path(ctx: DockerfileContext, stage: Stage) -> tuple[str, Instruction
                 if dest.endswith("/") or len(copy.value) > 2:
                     candidates.append(dest_path / PurePosixPath(source).name)
                 full_target = PurePosixPath(workdir) / target
-                if any(str(c) == str(full_target) or str(c) == target for c in candidates):
+                on_path = "/" not in target and any(c.name == target for c in candidates)
+                if on_path or any(str(c) == str(full_target) or str(c) == target for c in candidates):
                     return source, instr
                 if source.rstrip("/") in (".", "") and str(full_target).startswith(str(dest_path)):
                     relative = str(full_target)[len(str(dest_path)) :].lstrip("/")

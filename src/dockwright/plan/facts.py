@@ -258,6 +258,8 @@ RESERVED_ENV = frozenset(
 )
 
 # Placeholders for app variables by name pattern (first match wins): (regex, placeholder, comment, secret).
+# An empty placeholder means "optional": .env.example lists the variable commented out, so the app's own
+# default applies (an empty value would override it, and e.g. int("") crashes at start-up).
 ENV_PLACEHOLDERS: tuple[tuple[str, str, str, bool], ...] = (
     (
         r"(^|_)(SECRET_KEY|SECRET)$",
@@ -274,11 +276,11 @@ ENV_PLACEHOLDERS: tuple[tuple[str, str, str, bool], ...] = (
         "host names the app answers to (the healthcheck uses 127.0.0.1)",
         False,
     ),
-    (r"(^|_)LOG_LEVEL$", "info", "log verbosity", False),
-    (r"(^|_)(ENV|ENVIRONMENT)$", "production", "deployment environment name", False),
     (r"(^|_)PORT$", "{port}", "port the server listens on inside the container", False),
-    (r"_URL$", "", "a URL the app reads", False),
+    (r"(^|_)LOG_LEVEL$", "", "log verbosity, e.g. info", False),
+    (r"(^|_)(ENV|ENVIRONMENT)$", "", "deployment environment name, e.g. production", False),
 )
+OPTIONAL_COMMENT = "read by the app; optional: its default applies while this stays commented out"
 
 # .dockerignore: never in a build context (secrets, VCS, caches, local environments, build output).
 DOCKERIGNORE_BASE: tuple[str, ...] = (

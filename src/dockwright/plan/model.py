@@ -85,7 +85,7 @@ class ServicePlan:
 @dataclass(frozen=True)
 class EnvVar:
     name: str
-    placeholder: str  # safe value written to .env.example
+    placeholder: str  # safe value written to .env.example; "" = optional, listed commented out (app default)
     comment: str
     secret: bool  # goes to a Secret (k8s) / never into an image
 

@@ -501,7 +501,7 @@ def _placeholder(name: str, port: int) -> tuple[str, str, bool]:
     for pattern, placeholder, comment, secret in facts.ENV_PLACEHOLDERS:
         if re.search(pattern, name):
             return placeholder.format(port=port), comment, secret
-    return "", "read by the app", False
+    return "", facts.OPTIONAL_COMMENT, False
 
 
 def plan_env(info: ProjectInfo) -> tuple[EnvVar, ...]:

@@ -88,11 +88,13 @@ def test_secret_reaches_the_build_and_never_the_image(repo: Path, tmp_path: Path
     value = "dw-build-secret-" + unique("v")
     secret_file = tmp_path / "token.txt"
     secret_file.write_text(value)
+    # BuildKit leaves secret contents out of the cache key, so a unique step keeps the cache from
+    # answering with a layer built from another run's secret.
     (repo / "Dockerfile").write_text(
         DOCKERFILE.replace(
             "USER app\n",
-            "RUN --mount=type=secret,id=dwtoken,required=true sha256sum /run/secrets/dwtoken | cut -c1-64"
-            " > /app/token.sha256\nUSER app\n",
+            f"RUN --mount=type=secret,id=dwtoken,required=true echo {repo.name} >/dev/null"
+            " && sha256sum /run/secrets/dwtoken | cut -c1-64 > /app/token.sha256\nUSER app\n",
         )
     )
     proc = dockwright("build", str(repo), "--secret", f"id=dwtoken,src={secret_file}")

@@ -20,6 +20,8 @@ from dockwright.engine.build import (
     dns_safe_name,
     git_state,
     image_tags,
+    oci_build_args,
+    oci_labels,
     oci_values,
     public_source_url,
     split_reference,
@@ -71,12 +73,25 @@ def test_oci_values() -> None:
     now = datetime(2026, 11, 23, 7, 0, 0, 123, tzinfo=UTC)
     values = oci_values("api", GitState("abc1234", True, "https://github.com/acme/api"), now)
     assert values == {
-        "OCI_CREATED": "2026-11-23T07:00:00Z",
-        "OCI_TITLE": "api",
-        "OCI_REVISION": "abc1234-dirty",
-        "OCI_VERSION": "abc1234-dirty",
-        "OCI_SOURCE": "https://github.com/acme/api",
+        "created": "2026-11-23T07:00:00Z",
+        "title": "api",
+        "revision": "abc1234-dirty",
+        "version": "abc1234-dirty",
+        "source": "https://github.com/acme/api",
     }
+    assert oci_labels(values)["org.opencontainers.image.revision"] == "abc1234-dirty"
+
+
+def test_oci_build_args_follow_what_the_dockerfile_declares() -> None:
+    values = {"revision": "abc", "created": "2026-11-23T07:00:00Z", "source": "https://x.example/a"}
+    generated = (
+        'ARG SOURCE=""\nARG REVISION=""\nARG CREATED=""\n'
+        'LABEL org.opencontainers.image.source="${SOURCE}" org.opencontainers.image.revision="${REVISION}"\n'
+    )
+    # CREATED is declared but no org.opencontainers.image.created label uses it: left alone.
+    assert oci_build_args(values, generated) == {"SOURCE": "https://x.example/a", "REVISION": "abc"}
+    assert oci_build_args(values, "ARG OCI_REVISION\nARG SOURCE\n") == {"OCI_REVISION": "abc"}
+    assert oci_build_args(values, "FROM x\n") == {}
 
 
 def test_declared_args() -> None:

@@ -146,13 +146,13 @@ def command(
 ) -> int:
     """Build the image at PATH with BuildKit and summarise what it added."""
     from dockwright.engine.build import (
-        OCI_BUILD_ARGS,
         BuildRequest,
         check_build_arg,
         check_secret_spec,
-        declared_args,
         git_state,
         image_tags,
+        oci_build_args,
+        oci_labels,
         oci_values,
         summarise,
     )
@@ -173,15 +173,12 @@ def command(
     name = project_name(root)
     git = git_state(root)
     values = oci_values(name, git)
-    declared = declared_args(text)
-    oci_args = {arg: value for arg, value in values.items() if arg in declared}
-    labels = {OCI_BUILD_ARGS[arg]: value for arg, value in values.items()}
     request = BuildRequest(
         root=root,
         dockerfile=dockerfile,
         tags=image_tags(name, git, tags),
-        build_args={**oci_args, **user_args},
-        labels=labels,
+        build_args={**oci_build_args(values, text), **user_args},
+        labels=oci_labels(values),
         secrets=secret_specs,
         network=network,
         platform=platform,

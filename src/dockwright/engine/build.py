@@ -26,15 +26,17 @@ from dockwright.engine.images import (
 from dockwright.errors import DockwrightError
 from dockwright.verify.secrets import content_reasons, is_secret_name
 
-# Build args the generated Dockerfile declares for its OCI labels, and the label each one feeds.
-# dockwright passes a build arg only when the Dockerfile declares it, and always the label itself
-# (``--label``), so images built from hand-written Dockerfiles are labelled too.
-OCI_BUILD_ARGS: Mapping[str, str] = {
-    "OCI_REVISION": "org.opencontainers.image.revision",
-    "OCI_CREATED": "org.opencontainers.image.created",
-    "OCI_SOURCE": "org.opencontainers.image.source",
-    "OCI_VERSION": "org.opencontainers.image.version",
-    "OCI_TITLE": "org.opencontainers.image.title",
+# OCI label fields dockwright fills: field -> label key. Each value reaches the image twice: as
+# ``--label`` (so any Dockerfile gets it) and as a build arg when the Dockerfile declares one for it,
+# named ``OCI_<FIELD>`` or plainly ``<FIELD>`` (dockwright's template: ``ARG REVISION`` feeding
+# ``LABEL org.opencontainers.image.revision``); the plain name only when the Dockerfile also writes
+# that label, so an unrelated ``ARG SOURCE`` is left alone.
+OCI_LABELS: Mapping[str, str] = {
+    "revision": "org.opencontainers.image.revision",
+    "created": "org.opencontainers.image.created",
+    "source": "org.opencontainers.image.source",
+    "version": "org.opencontainers.image.version",
+    "title": "org.opencontainers.image.title",
 }
 
 _ARG_LINE = re.compile(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE | re.IGNORECASE)
@@ -126,15 +128,31 @@ def declared_args(dockerfile_text: str) -> set[str]:
 
 
 def oci_values(name: str, git: GitState, now: datetime | None = None) -> dict[str, str]:
-    """OCI label values of this build (build arg name -> value); unknown values are left out."""
+    """OCI label values of this build (field -> value); unknown values are left out."""
     created = (now or datetime.now(UTC)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    values = {"OCI_CREATED": created, "OCI_TITLE": name}
+    values = {"created": created, "title": name}
     if git.revision:
-        values["OCI_REVISION"] = git.revision + ("-dirty" if git.dirty else "")
-        values["OCI_VERSION"] = values["OCI_REVISION"]
+        values["revision"] = git.revision + ("-dirty" if git.dirty else "")
+        values["version"] = values["revision"]
     if git.source:
-        values["OCI_SOURCE"] = git.source
+        values["source"] = git.source
     return values
+
+
+def oci_labels(values: Mapping[str, str]) -> dict[str, str]:
+    return {OCI_LABELS[key]: value for key, value in values.items()}
+
+
+def oci_build_args(values: Mapping[str, str], dockerfile_text: str) -> dict[str, str]:
+    """The build args the Dockerfile declares for OCI label values (see OCI_LABELS)."""
+    declared = declared_args(dockerfile_text)
+    args: dict[str, str] = {}
+    for key, value in values.items():
+        if f"OCI_{key.upper()}" in declared:
+            args[f"OCI_{key.upper()}"] = value
+        if key.upper() in declared and OCI_LABELS[key] in dockerfile_text:
+            args[key.upper()] = value
+    return args
 
 
 def check_build_arg(item: str) -> tuple[str, str]:

@@ -77,14 +77,16 @@ def decisions(info: ProjectInfo) -> list[tuple[str, str]]:
 def render_text(info: ProjectInfo) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # Text() cells: "[build-system]" and the like are data, never rich markup.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-    console.print(f"[bold]dockwright detect[/bold] {info.root}")
+    console.print(Text.assemble(("dockwright detect ", "bold"), info.root))
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column("decision", style="bold")
     summary.add_column("value", overflow="fold")
     for label, value in decisions(info):
-        summary.add_row(label, value)
+        summary.add_row(label, Text(value))
     console.print(summary)
     console.print()
     evidence = Table(title="evidence", show_lines=False)
@@ -92,5 +94,5 @@ def render_text(info: ProjectInfo) -> None:
     evidence.add_column("where", no_wrap=True)
     evidence.add_column("why", overflow="fold")
     for item in info.evidence:
-        evidence.add_row(item.what, _where(item), item.why)
+        evidence.add_row(Text(item.what), Text(_where(item)), Text(item.why))
     console.print(evidence)

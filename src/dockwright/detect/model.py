@@ -1,7 +1,7 @@
 """ProjectInfo: everything detect learned about a project, each decision backed by evidence.
 
 Plain frozen dataclasses so that detect -> plan is a pure function and ``to_dict()`` gives the
-stable JSON that ``dockwright detect --json`` prints (documented in docs/detect-json.md).
+stable JSON that ``dockwright detect --json`` prints (schema and example in docs/detect.md).
 """
 
 from __future__ import annotations

@@ -292,26 +292,28 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:
     )
     variables: dict[str, str] = {}
     for item in raw:
-        cmd = item.cmd.upper()
+        # the binding can hand back None fields for degenerate lines; treat them as empty
+        cmd = (item.cmd or "").upper()
+        start_line = item.start_line or 1
         instr = Instruction(
             cmd=cmd,
             sub_cmd=item.sub_cmd.upper() if item.sub_cmd else None,
-            flags=tuple(item.flags),
-            value=tuple(item.value),
+            flags=tuple(f for f in (item.flags or ()) if f is not None),
+            value=tuple(v if v is not None else "" for v in (item.value or ())),
             json=bool(item.json),
-            original=item.original,
-            start_line=item.start_line,
-            end_line=item.end_line,
-            heredocs=tuple((h.name, h.content) for h in item.heredocs),
+            original=item.original or "",
+            start_line=start_line,
+            end_line=max(start_line, item.end_line or start_line),
+            heredocs=tuple((h.name or "", h.content or "") for h in (item.heredocs or ())),
             stage=len(model.stages) - 1,
             env=variables,
-            ignored=_parse_ignores(lines, item.start_line),
+            ignored=_parse_ignores(lines, start_line),
         )
         if cmd not in KNOWN_INSTRUCTIONS:
             model.unknown.append(instr)
             continue
         if cmd == "FROM":
-            words = list(item.value)
+            words = list(instr.value)
             image_raw = words[0] if words else ""
             alias = words[2].lower() if len(words) >= 3 and words[1].upper() == "AS" else None
             image = expand(image_raw, model.global_args)
@@ -330,7 +332,7 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:
                     base_raw=image_raw,
                     base_resolved=is_resolved(image_raw, model.global_args),
                     platform=instr.flag("platform"),
-                    from_line=item.start_line,
+                    from_line=start_line,
                     parent=parent.index if parent is not None else None,
                     instructions=[instr],
                 )

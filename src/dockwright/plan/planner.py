@@ -420,23 +420,48 @@ def plan_services(info: ProjectInfo) -> tuple[ServicePlan, ...]:
         )
     after_migrate = {**stores, **({"migrate": "service_completed_successfully"} if migrate else {})}
     if info.celery_app:
-        for kind, args in (
-            ("celery-worker", ("worker", "--loglevel=INFO")),
-            # the schedule file goes to /tmp: /app is read-only for the app user
-            ("celery-beat", ("beat", "--loglevel=INFO", "--schedule=/tmp/celerybeat-schedule")),
-        ):
+        for kind in ("celery-worker", "celery-beat"):
             if kind not in info.services:
                 continue
             cpus, memory = facts.SERVICE_LIMITS[kind]
             plans.append(
                 ServicePlan(
-                    name=kind.removeprefix("celery-"), kind=kind, image=None,
-                    command=("celery", "-A", info.celery_app, *args), environment={}, healthcheck=(),
-                    volume=None, volume_target=None, port=None, depends_on=after_migrate,
-                    cpu_limit=cpus, memory_limit=memory,
+                    name=kind.removeprefix("celery-"),
+                    kind=kind,
+                    image=None,
+                    command=celery_command(kind, info.celery_app),
+                    environment={},
+                    healthcheck=celery_healthcheck(kind, info.celery_app),
+                    volume=None,
+                    volume_target=None,
+                    port=None,
+                    depends_on=after_migrate,
+                    cpu_limit=cpus,
+                    memory_limit=memory,
                 )
-            )  # fmt: skip
+            )
     return tuple(plans)
+
+
+# The celery beat schedule lives in /tmp: /app is read-only for the app user.
+CELERY_BEAT_SCHEDULE = "/tmp/celerybeat-schedule"
+
+
+def celery_command(kind: str, celery_app: str) -> tuple[str, ...]:
+    if kind == "celery-beat":
+        return ("celery", "-A", celery_app, "beat", "--loglevel=INFO", f"--schedule={CELERY_BEAT_SCHEDULE}")
+    return ("celery", "-A", celery_app, "worker", "--loglevel=INFO")
+
+
+def celery_healthcheck(kind: str, celery_app: str) -> tuple[str, ...]:
+    """The image's HEALTHCHECK probes the web port, so Celery processes need their own (and
+    `docker compose up --wait` refuses containers whose healthcheck is disabled)."""
+    if kind == "celery-worker":
+        # the worker answers a broadcast ping addressed to its own node name (celery@<hostname>)
+        return ("CMD-SHELL", f"celery -A {celery_app} inspect ping -d celery@$HOSTNAME --timeout 5")
+    # beat opens its schedule file (a dbm, name plus any suffix) once it has started
+    code = f"import glob, sys; sys.exit(0 if glob.glob('{CELERY_BEAT_SCHEDULE}*') else 1)"
+    return ("CMD", "python", "-c", code)
 
 
 def app_depends_on(info: ProjectInfo, services: tuple[ServicePlan, ...]) -> dict[str, str]:

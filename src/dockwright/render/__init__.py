@@ -38,6 +38,11 @@ def _tojson_list(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
 
+def _compose_escape(values: Iterable[str]) -> list[str]:
+    """``$`` is compose interpolation: a literal one (for the container's shell) is written ``$$``."""
+    return [v.replace("$", "$$") for v in values]
+
+
 def _env_value(value: str) -> str:
     return value if _PLAIN_ENV_VALUE.fullmatch(value) else json.dumps(value)
 
@@ -64,6 +69,7 @@ def _environment() -> jinja2.Environment:
     env.filters["tojson_list"] = _tojson_list
     env.filters["tojson"] = json.dumps
     env.filters["shquote"] = shlex.quote
+    env.filters["compose_escape"] = _compose_escape
     env.globals["env_block"] = _env_block
     return env
 

@@ -355,6 +355,34 @@ def test_env_vars(project: Project) -> None:
     )
 
 
+def test_sqlite_fallback_is_not_made_writable_when_a_database_is_used(project: Project) -> None:
+    """locallibrary/bakerydemo style: SQLite in BASE_DIR unless DATABASE_URL is set."""
+    root = project(
+        {
+            "requirements.txt": "django\ndj-database-url\npsycopg[binary]\n",
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lib.settings')\n",
+            "lib/__init__.py": "",
+            "lib/wsgi.py": WSGI_PY,
+            "lib/settings.py": (
+                "from pathlib import Path\nimport dj_database_url\n"
+                "BASE_DIR = Path(__file__).resolve().parent.parent\n"
+                "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3',"
+                " 'NAME': BASE_DIR / 'db.sqlite3'}}\n"
+                "DATABASES['default'].update(dj_database_url.config(conn_max_age=500))\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert info.services == ("postgres",)
+    assert info.writable_dirs == ()  # never the whole app directory
+    assert "DATABASE_URL" in info.env_vars
+    assert any("only a fallback" in e.why for e in info.evidence if e.what == "writable dir")
+    (root / "requirements.txt").write_text("django\n")
+    assert detect(root).writable_dirs == (
+        ".",
+    )  # SQLite really is the database: its directory must be writable
+
+
 def test_sqlite_url_directory_is_writable(project: Project) -> None:
     root = project(
         {

@@ -63,6 +63,8 @@ def test_release_table_is_consistent() -> None:
             },
             "3.11",
         ),
+        # an end-of-life pin alone moves to the closest supported release
+        ({"requirements.txt": "flask\n", "runtime.txt": "python-3.10.2\n"}, "3.11"),
         # an end-of-life pin that the ranges also demand: honoured, with a warning
         (
             {
@@ -92,8 +94,8 @@ def test_all_sources_must_agree(project: Project) -> None:
             }
         )
     )
-    # contradictory: the range wins, the pin is reported
-    assert info.python == "3.15"
+    # contradictory: the range wins, the pin moves to the closest release it allows, with a warning
+    assert info.python == "3.12"
     assert "warning" in next(e.why for e in info.evidence if e.what == "python")
 
 

@@ -42,6 +42,8 @@ from dockwright.detect.services import detect_services, sqlite_dirs
 from dockwright.errors import DetectionError
 
 DEFAULT_PORT = 8000
+# With one of these services the stack sets DATABASE_URL; a SQLite default is a dev fallback.
+DATABASE_SERVICES = ("postgres", "mysql")
 SERVERS: dict[Interface, Server] = {"asgi": "uvicorn", "wsgi": "gunicorn"}
 # Distributions that bring each server along (fastapi[standard] installs uvicorn, ...).
 SERVER_DISTRIBUTIONS: dict[Server, tuple[str, ...]] = {"uvicorn": ("uvicorn",), "gunicorn": ("gunicorn",)}
@@ -133,15 +135,19 @@ def detect_project(
     service_report = detect_services(files, modules, installed | set(dependencies), declared_in)
     evidence.extend(service_report.evidence)
 
-    django_info, static_root, writable, django_evidence = _django_details(files, choice)
+    django_info, static_root, writable, sqlite, django_evidence = _django_details(files, choice)
     evidence.extend(django_evidence)
-    for directory, file, line in sqlite_dirs(modules):
-        rel = _from_app_dir(choice.app_dir, directory)
-        if rel not in writable:
-            writable.append(rel)
-            evidence.append(
-                Evidence("writable dir", file, line, f"SQLite database under {rel}/ must be writable")
-            )
+    sqlite += [(_from_app_dir(choice.app_dir, d), file, line) for d, file, line in sqlite_dirs(modules)]
+    database = next((s for s in service_report.services if s in DATABASE_SERVICES), None)
+    for directory, file, line in sqlite:
+        if database is not None:
+            why = f"SQLite in {directory}/ is only a fallback: {database} is used, nothing made writable"
+        elif directory in writable:
+            continue
+        else:
+            writable.append(directory)
+            why = f"SQLite database in {directory}/: the directory must be writable"
+        evidence.append(Evidence("writable dir", file, line, why))
 
     migrations, migration_evidence = _migrations(files, choice)
     evidence.extend(migration_evidence)
@@ -452,12 +458,13 @@ def _from_app_dir(app_dir: str, path: str) -> str:
 
 def _django_details(
     files: ProjectFiles, choice: AppChoice
-) -> tuple[DjangoInfo | None, str | None, list[str], list[Evidence]]:
+) -> tuple[DjangoInfo | None, str | None, list[str], list[tuple[str, str, int]], list[Evidence]]:
     project = choice.django
     writable: list[str] = []
+    sqlite: list[tuple[str, str, int]] = []  # (directory relative to root, file, line)
     evidence: list[Evidence] = []
     if project is None or project.settings is None or project.settings_module is None:
-        return None, None, writable, evidence
+        return None, None, writable, sqlite, evidence
     settings = project.settings
 
     def locate(name: str) -> tuple[str, str] | None:
@@ -529,22 +536,14 @@ def _django_details(
             parent = db_name.parent.as_posix()
         elif isinstance(db_name, str) and db_name != ":memory:":
             parent = _from_app_dir(choice.app_dir, db_name.rsplit("/", 1)[0] if "/" in db_name else ".")
-        if parent and parent not in writable:
-            writable.append(parent)
+        if parent:
             db_setting = settings.values["DATABASES"]
-            evidence.append(
-                Evidence(
-                    "writable dir",
-                    db_setting.file,
-                    db_setting.line,
-                    f"SQLite database in {parent}/: the directory must be writable",
-                )
-            )
+            sqlite.append((parent, db_setting.file, db_setting.line))
     wsgi = project.wsgi.target if project.wsgi else None
     asgi = project.asgi.target if project.asgi else None
     manage = project.manage_py or (f"{choice.app_dir}/manage.py" if choice.app_dir else "manage.py")
     info = DjangoInfo(project.settings_module, wsgi, asgi, static_app, media[1] if media else None, manage)
-    return info, static_root, writable, evidence
+    return info, static_root, writable, sqlite, evidence
 
 
 def _migrations(files: ProjectFiles, choice: AppChoice) -> tuple[Migrations | None, list[Evidence]]:

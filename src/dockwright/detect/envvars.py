@@ -80,12 +80,19 @@ def _env_objects(module: PyModule, project_env_objects: frozenset[str] = frozens
 
 def _environ_aliases(module: PyModule) -> set[str]:
     """Local names bound to os.environ (``env = os.environ if environ is None else environ``)."""
+
+    def is_environ(expr: ast.expr) -> bool:
+        if isinstance(expr, ast.IfExp):
+            return is_environ(expr.body) or is_environ(expr.orelse)
+        if isinstance(expr, ast.BoolOp):
+            return any(is_environ(value) for value in expr.values)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "copy":
+            return is_environ(expr.func.value)
+        return isinstance(expr, ast.Attribute | ast.Name) and module.qualname(expr) == "os.environ"
+
     names: set[str] = set()
     for node in ast.walk(module.tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(inner, ast.Attribute | ast.Name) and module.qualname(inner) == "os.environ"
-            for inner in ast.walk(node.value)
-        ):
+        if isinstance(node, ast.Assign) and is_environ(node.value):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
 

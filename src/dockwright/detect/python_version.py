@@ -230,7 +230,25 @@ def choose_python(
             )
         )
         return minor, evidence
+    ranges = [c for c in constraints if not c.exact]
+    pins = [c for c in constraints if c.exact]
+    if pins and (supported := satisfying(stable, ranges)):
+        # An end-of-life, unknown or contradictory pin (3.7, 3.10 in runtime.txt): move it to the
+        # closest supported release the ranges allow instead of building on an unpatched Python.
+        minor = min(supported, key=lambda r: minor_key(r.minor)).minor
+        pinned = ", ".join(f"{c.source} {c.text!r}" for c in pins)
+        evidence.append(
+            Evidence(
+                "python",
+                pins[0].file,
+                pins[0].line,
+                f"{pinned} names no supported CPython release together with the other sources;"
+                f" using the closest supported one, {minor} (warning: update the pin)",
+            )
+        )
+        return minor, evidence
     if chosen := satisfying(known, constraints):
+        # The ranges themselves exclude every supported release: the code says it needs an old one.
         minor = max(chosen, key=lambda r: minor_key(r.minor)).minor
         evidence.append(
             Evidence(
@@ -241,17 +259,14 @@ def choose_python(
             )
         )
         return minor, evidence
-    # A pin older than anything we know (3.7, 3.8) or contradictory sources: honour the ranges and
-    # move the pin to a supported release, loudly.
-    ranges = [c for c in constraints if not c.exact]
-    chosen = satisfying(stable, ranges) or satisfying(known, ranges) or stable
+    chosen = satisfying(known, ranges) or stable
     minor = max(chosen, key=lambda r: minor_key(r.minor)).minor
     evidence.append(
         Evidence(
             "python",
             constraints[0].file,
             constraints[0].line,
-            f"no known CPython satisfies {sources} together; using {minor} (warning: check the pins)",
+            f"no known CPython satisfies {sources} together; using {minor} (warning: check the constraints)",
         )
     )
     return minor, evidence

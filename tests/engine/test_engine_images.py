@@ -95,3 +95,23 @@ COPY --from=builder /opt/venv /opt/venv
     assert final_stage_base(text) == "python:3.13-slim-trixie"
     assert final_stage_base("FROM python:3.11-slim-bookworm\nFROM scratch\n") == "scratch"
     assert final_stage_base("RUN x\n") is None
+
+
+def test_final_stage_base_substitutes_global_args() -> None:
+    text = "ARG PYTHON_VERSION=3.13\nARG DEBIAN\nFROM python:${PYTHON_VERSION}-slim-${DEBIAN:-trixie} AS rt\n"
+    assert final_stage_base(text) == "python:3.13-slim-trixie"
+    assert (
+        final_stage_base(text, {"PYTHON_VERSION": "3.11", "DEBIAN": "bookworm"})
+        == "python:3.11-slim-bookworm"
+    )
+    assert final_stage_base("ARG IMG=x:1\nFROM $IMG\n") == "x:1"
+
+
+def test_an_image_with_the_same_layers_is_a_sibling_not_a_base() -> None:
+    image = _image("sha256:app", ["l1", "l2"], 300, ["app:latest"])
+    sibling = _image("sha256:sib", ["l1", "l2"], 300, ["app-copy:test"])
+    base = _image("sha256:py", ["l1"], 180, ["python:3.13-slim-trixie"])
+    found = find_base(image, [sibling, base])
+    assert found is not None and found.ref == "python:3.13-slim-trixie"
+    meta_only = find_base(image, [sibling], preferred="app-copy:test")
+    assert meta_only is not None and meta_only.ref == "app-copy:test"

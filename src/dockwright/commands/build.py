@@ -202,7 +202,7 @@ def command(
             f"dockwright: build failed (docker exited {result.returncode}); the log is above", err=True
         )
         return 1
-    summary = summarise(docker, result.image_id, request.tags, text)
+    summary = summarise(docker, result.image_id, request.tags, text, request.build_args)
     print_summary(summary, time.monotonic() - started)
     if not git.revision:
         click.echo("  note: not a git repository (or no commit yet): no revision tag", err=True)

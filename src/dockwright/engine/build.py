@@ -238,13 +238,15 @@ class BuildSummary:
         return largest_layers(self.added_layers, count)
 
 
-def summarise(docker: Docker, image_id: str, tags: list[str], dockerfile_text: str) -> BuildSummary:
+def summarise(
+    docker: Docker, image_id: str, tags: list[str], dockerfile_text: str, build_args: Mapping[str, str]
+) -> BuildSummary:
     """Image id, size, base (the final stage's FROM, else by layer chain) and the layers added over it."""
     inspect = docker.image_inspect(image_id)
     if inspect is None:
         raise DockwrightError(f"the build reported image {image_id} but the engine does not have it")
     history = parse_history(docker.history(image_id))
-    preferred = final_stage_base(dockerfile_text)
+    preferred = final_stage_base(dockerfile_text, build_args)
     candidates = []
     if preferred:
         found = docker.image_inspect(preferred)

@@ -108,8 +108,9 @@ def find_base(
 ) -> BaseImage | None:
     """The local image whose layer chain is the longest strict prefix of ``image``'s.
 
-    ``preferred`` (e.g. the final stage's FROM, or the image's base-name label) wins when it is a prefix.
-    A base with the same layers but different metadata (an ENV-only child) counts too.
+    ``preferred`` (e.g. the final stage's FROM, or the image's base-name label) wins when it is a prefix,
+    and may even have all of ``image``'s layers (an image that only adds metadata). Any other image
+    with the same layers is a sibling (the same build tagged elsewhere), not a base.
     """
     mine = rootfs_layers(image)
     best: tuple[int, int, Mapping[str, Any]] | None = None
@@ -120,6 +121,8 @@ def find_base(
         if not theirs or len(theirs) > len(mine) or mine[: len(theirs)] != theirs:
             continue
         is_preferred = preferred is not None and preferred in (other.get("RepoTags") or [])
+        if len(theirs) == len(mine) and not is_preferred:
+            continue
         rank = (len(theirs), 1 if is_preferred else 0)
         if best is None or rank > best[:2]:
             best = (rank[0], rank[1], other)
@@ -137,27 +140,49 @@ def find_base(
     )
 
 
-def final_stage_base(dockerfile_text: str) -> str | None:
+def final_stage_base(dockerfile_text: str, build_args: Mapping[str, str] | None = None) -> str | None:
     """The image the final stage builds FROM, following ``FROM <earlier stage>`` chains.
 
-    ``--platform=...`` flags and ``AS name`` are understood; ARG-substituted references are returned
-    as written (the caller looks them up and falls back to the layer-chain search).
+    ``--platform=...`` flags and ``AS name`` are understood, and global ARGs (declared before the
+    first FROM, overridden by ``build_args``) are substituted as BuildKit does: ``${NAME}``, ``$NAME``,
+    ``${NAME:-default}``.
     """
+    global_args: dict[str, str] = {}
     stages: dict[str, str] = {}
     last: str | None = None
     for raw in _logical_lines(dockerfile_text):
         parts = shlex.split(raw, comments=False, posix=True) if raw else []
-        if not parts or parts[0].upper() != "FROM":
+        if not parts:
+            continue
+        keyword = parts[0].upper()
+        if keyword == "ARG" and last is None:
+            for item in parts[1:]:
+                name, _, default = item.partition("=")
+                global_args[name] = (build_args or {}).get(name, default)
+            continue
+        if keyword != "FROM":
             continue
         words = [p for p in parts[1:] if not p.startswith("--")]
         if not words:
             continue
-        ref = words[0]
+        ref = _substitute(words[0], global_args)
         resolved = stages.get(ref.lower(), ref)
         if len(words) >= 3 and words[1].upper() == "AS":
             stages[words[2].lower()] = resolved
         last = resolved
     return last
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _substitute(text: str, variables: Mapping[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        found = variables.get(name, "")
+        return found if found else (match.group(2) or "")
+
+    return _VARIABLE.sub(value, text)
 
 
 def _logical_lines(text: str) -> list[str]:

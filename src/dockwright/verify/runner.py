@@ -388,13 +388,17 @@ def _startup_results(
     flags = " ".join(HARDENED_FLAGS)
     results: list[CheckResult] = []
     if startup.exited is not None:
-        logs = docker.logs(container, tail=15).strip()
+        logs = docker.logs(container, tail=200).strip()
         code = startup.exited.get("ExitCode")
         results.append(
             CheckResult(
                 "hardened-start",
                 "fail",
-                [f"exited with code {code} after {startup.waited:.1f} s under {flags}", *_log_lines(logs)],
+                [
+                    f"exited with code {code} after {startup.waited:.1f} s under {flags}",
+                    *_log_lines(logs),
+                    "an app that needs configuration or services: pass --env/--env-file and --network",
+                ],
                 duration_s=startup.waited,
             )
         )
@@ -473,8 +477,14 @@ def _startup_results(
     return results
 
 
+_EXCEPTION_LINE = re.compile(r"^(?:[\w.]+(?:Error|Exception|Exit)|KeyboardInterrupt)(?::|$)")
+
+
 def _log_lines(logs: str) -> list[str]:
-    return [f"log: {line}" for line in logs.splitlines()[-8:]]
+    """The exceptions the app raised (the cause, usually) and the last lines of its log."""
+    lines = logs.splitlines()
+    causes = list(dict.fromkeys(line.strip() for line in lines if _EXCEPTION_LINE.match(line.strip())))[:3]
+    return [f"error: {line}" for line in causes] + [f"log: {line}" for line in lines[-5:]]
 
 
 def _check_logs(docker: Docker, container: str, host_port: int) -> CheckResult:

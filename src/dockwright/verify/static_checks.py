@@ -61,9 +61,8 @@ def check_healthcheck(config: Mapping[str, Any]) -> CheckResult:
         if health.get(key)
     )
     form = "exec form" if test[0] == "CMD" else "shell form"
-    return CheckResult(
-        "healthcheck", "pass", [f"HEALTHCHECK {form}: {' '.join(test[1:])[:160]}", timing or "defaults"]
-    )
+    command = " ".join(test[1:]).replace("\n", "\\n")  # one evidence line per fact
+    return CheckResult("healthcheck", "pass", [f"HEALTHCHECK {form}: {command[:160]}", timing or "defaults"])
 
 
 def _is_shell_form(argv: Sequence[str] | None) -> bool:

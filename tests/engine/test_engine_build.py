@@ -76,8 +76,9 @@ def test_tags_labels_and_summary(repo: Path) -> None:
 def test_changed_tree_is_tagged_dirty(repo: Path) -> None:
     sha = git(repo, "rev-parse", "--short", "HEAD")
     (repo / "app.py").write_text((repo / "app.py").read_text() + "\n# edited\n")
-    proc = dockwright("build", str(repo), "--tag", f"{repo.name}:extra")
+    proc = dockwright("build", str(repo), "--tag", f"{repo.name}:extra", "--platform", "linux/amd64")
     assert proc.returncode == 0, proc.stderr
+    assert inspect(f"{repo.name}:extra")["Architecture"] == "amd64"
     assert f"{repo.name}:{sha}-dirty, {repo.name}:latest, {repo.name}:extra" in proc.stdout
     assert inspect(f"{repo.name}:{sha}-dirty")["Config"]["Labels"]["org.opencontainers.image.revision"] == (
         f"{sha}-dirty"
@@ -129,6 +130,11 @@ def test_failed_build_exits_1_with_the_log(repo: Path) -> None:
     assert proc.returncode == 1
     assert "dw-broken-step" in proc.stderr
     assert "dockwright: build failed" in proc.stderr
+
+
+def test_several_platforms_need_a_registry(repo: Path) -> None:
+    proc = dockwright("build", str(repo), "--platform", "linux/amd64,linux/arm64")
+    assert proc.returncode == 2 and "one platform per build" in proc.stderr
 
 
 def test_missing_dockerfile_is_an_input_error(tmp_path: Path) -> None:

@@ -132,6 +132,14 @@ def test_secret_spec_needs_an_id_and_an_existing_file(tmp_path: Path) -> None:
         check_secret_spec(f"src={token}", tmp_path)
 
 
+def test_secret_spec_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DW_TEST_TOKEN", "t")
+    assert check_secret_spec("id=tok,env=DW_TEST_TOKEN", tmp_path) == "id=tok,env=DW_TEST_TOKEN"
+    monkeypatch.delenv("DW_TEST_TOKEN")
+    with pytest.raises(DockwrightError, match="DW_TEST_TOKEN is not set"):
+        check_secret_spec("id=tok,env=DW_TEST_TOKEN", tmp_path)
+
+
 def test_git_state_of_a_real_repository(tmp_path: Path) -> None:
     assert git_state(tmp_path) == GitState(None, False, None)
     git(tmp_path, "init", "-q")

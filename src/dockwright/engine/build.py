@@ -6,6 +6,7 @@ every build arg in scope of a RUN in the image history, where anyone with the im
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -183,6 +184,9 @@ def check_secret_spec(spec: str, root: Path) -> str:
             path = Path.cwd() / path
         if not path.is_file():
             raise DockwrightError(f"--secret {fields['id']}: no such file {src}")
+    env = fields.get("env")
+    if env is not None and env not in os.environ:
+        raise DockwrightError(f"--secret {fields['id']}: environment variable {env} is not set")
     return spec
 
 

@@ -130,7 +130,12 @@ def _remove_all(docker: Docker, label: str) -> None:
 
 
 def verify_image(docker: Docker, options: VerifyOptions, progress: Progress | None = None) -> Report:
-    say = progress or (lambda _msg: None)
+    """Every check, in catalogue order; SIGTERM and Ctrl-C end it through the cleanup of what it made."""
+    with interrupts_clean_up():
+        return _verify(docker, options, progress or (lambda _msg: None))
+
+
+def _verify(docker: Docker, options: VerifyOptions, say: Progress) -> Report:
     started = time.monotonic()
     inspect = docker.image_inspect(options.image)
     if inspect is None:
@@ -278,38 +283,40 @@ def _runtime_checks(
         run_options += ["--network", options.network]
 
     results: list[CheckResult] = []
-    with interrupts_clean_up():
+    try:
+        t_run = time.monotonic()
         try:
-            t_run = time.monotonic()
-            try:
-                container = docker.run_detached(inspect["Id"], run_options)
-            except EngineError as err:
-                results.append(CheckResult("hardened-start", "fail", [f"docker run failed: {err}"]))
-                return results + _skipped("container did not start (see hardened-start)")
+            container = docker.run_detached(inspect["Id"], run_options)
+        except EngineError as err:
+            results.append(CheckResult("hardened-start", "fail", [f"docker run failed: {err}"]))
+            return results + _skipped("container did not start (see hardened-start)")
+        try:
             host_port = docker.port(container, port) if port else None
-            startup = _wait_for_startup(docker, container, config, host_port, health_path, t_run)
-            results += _startup_results(docker, container, startup, config, port, host_port, health_path)
-            if startup.exited is not None:
-                return results + _skipped(
-                    "container exited (see hardened-start)", ("unbuffered-logs", "graceful-shutdown")
-                )
-            uids = docker.top_uids(container)
-            if uids:
-                passwd_uid_check.evidence.append(
-                    f"process UIDs while running (docker top): {', '.join(sorted(set(uids)))}"
-                )
-                if "0" in uids and passwd_uid_check.status == "pass":
-                    passwd_uid_check.status = "fail"
-            if host_port is None:
-                return results + _skipped(
-                    "no port to reach (EXPOSE one or pass --port)", ("unbuffered-logs", "graceful-shutdown")
-                )
-            say("checking logs and graceful shutdown")
-            results.append(_check_logs(docker, container, host_port))
-            results.append(_check_shutdown(docker, container, host_port, health_path or "/", options))
-            return results
-        finally:
-            _remove_all(docker, label)
+        except EngineError:
+            host_port = None  # it already exited: the startup wait reports why
+        startup = _wait_for_startup(docker, container, config, host_port, health_path, t_run)
+        results += _startup_results(docker, container, startup, config, port, host_port, health_path)
+        if startup.exited is not None:
+            return results + _skipped(
+                "container exited (see hardened-start)", ("unbuffered-logs", "graceful-shutdown")
+            )
+        uids = docker.top_uids(container)
+        if uids:
+            passwd_uid_check.evidence.append(
+                f"process UIDs while running (docker top): {', '.join(sorted(set(uids)))}"
+            )
+            if "0" in uids and passwd_uid_check.status == "pass":
+                passwd_uid_check.status = "fail"
+        if host_port is None:
+            return results + _skipped(
+                "no port to reach (EXPOSE one or pass --port)", ("unbuffered-logs", "graceful-shutdown")
+            )
+        say("checking logs and graceful shutdown")
+        results.append(_check_logs(docker, container, host_port))
+        results.append(_check_shutdown(docker, container, host_port, health_path or "/", options))
+        return results
+    finally:
+        _remove_all(docker, label)
 
 
 def _skipped(

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Debian releases the official python images are built on, and the CPython minors each one ships.
-# trixie is Debian stable (the default); bookworm is oldstable and still receives python images.
+# trixie is Debian stable (the default); bookworm is oldstable: its images stop at 3.14, new CPython
+# minors are published for the current Debian stable only.
 DEBIAN_PYTHON_MINORS: dict[str, tuple[str, ...]] = {
-    "trixie": ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14"),
+    "trixie": ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"),
     "bookworm": ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"),
 }
 DEFAULT_DEBIAN = "trixie"

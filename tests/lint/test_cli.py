@@ -1,4 +1,4 @@
-"""The `dockwright lint` / `dockwright explain` commands end to end, as a user runs them (real subprocesses)."""
+"""`dockwright lint` and `dockwright explain` end to end, as a user runs them (real subprocesses)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,9 @@ SARIF_STRUCTURE = {
                                                 "defaultConfiguration": {
                                                     "type": "object",
                                                     "properties": {
-                                                        "level": {"enum": ["none", "note", "warning", "error"]}
+                                                        "level": {
+                                                            "enum": ["none", "note", "warning", "error"]
+                                                        }
                                                     },
                                                 },
                                             },
@@ -183,7 +185,9 @@ def test_sarif_structure(project: Path) -> None:
     run = data["runs"][0]  # type: ignore[index]
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
-    assert {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in results} == {
+    assert {
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in results
+    } == {
         ("Dockerfile", "DW608"),
         ("compose.yaml", "DW801"),
     }
@@ -233,7 +237,9 @@ def test_per_file_ignores(tmp_path: Path) -> None:
     write_project(
         tmp_path,
         {
-            "pyproject.toml": '[tool.dockwright]\nper-file-ignores = { "docker/dev.Dockerfile" = ["DW603"] }\n',
+            "pyproject.toml": (
+                '[tool.dockwright]\nper-file-ignores = { "docker/dev.Dockerfile" = ["DW603"] }\n'
+            ),
             "docker/dev.Dockerfile": 'FROM python:3.13-slim-trixie\nCMD ["uvicorn", "a:app", "--reload"]\n',
             "Dockerfile": 'FROM python:3.13-slim-trixie\nCMD ["uvicorn", "a:app", "--reload"]\n',
         },
@@ -248,9 +254,16 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ({}, ("missing-dir",), "missing-dir: no such file or directory"),
         ({"README.md": "x"}, (), "no Dockerfile, .dockerignore or compose file found"),
         ({"Dockerfile": "FROM x\n"}, ("--select", "DW999"), "unknown rule code or prefix 'DW999'"),
-        ({"Dockerfile": "FROM x\n", "pyproject.toml": "[tool.dockwright\n"}, (), "pyproject.toml: invalid TOML"),
         (
-            {"Dockerfile": "FROM x\n", "pyproject.toml": '[tool.dockwright]\nseverity = { DW101 = "loud" }\n'},
+            {"Dockerfile": "FROM x\n", "pyproject.toml": "[tool.dockwright\n"},
+            (),
+            "pyproject.toml: invalid TOML",
+        ),
+        (
+            {
+                "Dockerfile": "FROM x\n",
+                "pyproject.toml": '[tool.dockwright]\nseverity = { DW101 = "loud" }\n',
+            },
             (),
             "unknown severity 'loud'",
         ),
@@ -305,7 +318,15 @@ def test_discovery_of_names(tmp_path: Path) -> None:
 def test_explain(tmp_path: Path) -> None:
     result = run_cli("explain", "dw301", cwd=tmp_path)
     assert result.returncode == 0
-    for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix", "Same as", "References"):
+    for heading in (
+        "What it does",
+        "Why is this bad?",
+        "Example",
+        "Use instead",
+        "Fix",
+        "Same as",
+        "References",
+    ):
         assert heading in result.stdout
     assert "hadolint DL3042" in result.stdout
     listing = run_cli("explain", "--list", cwd=tmp_path)
@@ -324,6 +345,13 @@ def test_pre_commit_hook_definition() -> None:
     import re
 
     pattern = re.compile(hook["files"])
-    for name in ("Dockerfile", "docker/Dockerfile.prod", "app.dockerfile", ".dockerignore", "compose.yaml", "docker-compose.dev.yml"):
+    for name in (
+        "Dockerfile",
+        "docker/Dockerfile.prod",
+        "app.dockerfile",
+        ".dockerignore",
+        "compose.yaml",
+        "docker-compose.dev.yml",
+    ):
         assert pattern.search(name), name
     assert not pattern.search("README.md")

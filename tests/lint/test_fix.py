@@ -126,7 +126,9 @@ def test_cli_diff_does_not_write(tmp_path: Path) -> None:
     assert not (tmp_path / ".dockerignore").exists()
 
 
-def test_fix_never_breaks_parsing_on_conflicting_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_never_breaks_parsing_on_conflicting_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Several rules fix the same RUN/CMD: each pass takes non-overlapping fixes; the result parses."""
     write_project(
         tmp_path,
@@ -144,6 +146,8 @@ def test_fix_never_breaks_parsing_on_conflicting_edits(tmp_path: Path, monkeypat
     changes, applied = linter.fix(discover([tmp_path]), unsafe=True)
     new = changes[Path("Dockerfile")][1]
     parse_dockerfile(new)
-    assert "--no-install-recommends" in new and "--no-cache-dir" in new and "rm -rf /var/lib/apt/lists/*" in new
+    assert (
+        "--no-install-recommends" in new and "--no-cache-dir" in new and "rm -rf /var/lib/apt/lists/*" in new
+    )
     assert "COPY app.py /app/" in new
     assert applied >= 5

@@ -48,8 +48,38 @@ services:
 """
 
 FRAGMENTS = st.sampled_from(
-    ["\\\n", "<<EOF\n", "EOF\n", "${", "}", '["', '"]', "\n", "FROM ", "RUN ", "COPY --from=", " AS ", "&&", "|", "'",
-     '"', "$(", ")", "#", "ONBUILD ", "HEALTHCHECK ", "--mount=", ":", "- ", "  ", "{", "[", "\t", "\x00", "é"]
+    [
+        "\\\n",
+        "<<EOF\n",
+        "EOF\n",
+        "${",
+        "}",
+        '["',
+        '"]',
+        "\n",
+        "FROM ",
+        "RUN ",
+        "COPY --from=",
+        " AS ",
+        "&&",
+        "|",
+        "'",
+        '"',
+        "$(",
+        ")",
+        "#",
+        "ONBUILD ",
+        "HEALTHCHECK ",
+        "--mount=",
+        ":",
+        "- ",
+        "  ",
+        "{",
+        "[",
+        "\t",
+        "\x00",
+        "é",
+    ]
 )
 
 
@@ -58,7 +88,9 @@ def _lint(name: str, text: str) -> list[Finding]:
     workspace = Workspace()
     path = Path("/nonexistent-dockwright-fuzz") / name
     workspace.write(path, text)
-    kind = "compose" if name.endswith(".yaml") else "dockerignore" if name == ".dockerignore" else "dockerfile"
+    kind = (
+        "compose" if name.endswith(".yaml") else "dockerignore" if name == ".dockerignore" else "dockerfile"
+    )
     linter = Linter(LintConfig(select=("ALL",)), all_rules(), workspace)
     return linter.lint_file(path, kind)  # type: ignore[arg-type]
 
@@ -79,7 +111,11 @@ def _mangle(seed: str, data: st.DataObject) -> str:
     return text
 
 
-FUZZ = settings(max_examples=int(os.environ.get("DOCKWRIGHT_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("DOCKWRIGHT_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @FUZZ
@@ -122,7 +158,7 @@ def test_fixes_keep_mangled_dockerfiles_parseable(data: st.DataObject) -> None:
     """Whatever the input, --fix --unsafe-fixes never turns a parseable Dockerfile into an unparseable one."""
     from dockwright.lint.dockerfile_model import DockerfileSyntaxError, parse_dockerfile
 
-    text = _mangle(SEED_DOCKERFILE.replace("--no-install-recommends ", "").replace("-w\", \"2\", ", ""), data)
+    text = _mangle(SEED_DOCKERFILE.replace("--no-install-recommends ", "").replace('-w", "2", ', ""), data)
     try:
         parse_dockerfile(text)
     except DockerfileSyntaxError:

@@ -111,7 +111,9 @@ def test_generated_files_lint_clean(case: str, tmp_path: Path, monkeypatch: pyte
         path.write_text(text)
     monkeypatch.chdir(tmp_path)
     findings = Linter(LintConfig(), all_rules()).lint(discover([tmp_path]))
-    unexpected = [f"{f.path}:{f.line} {f.code} {f.message}" for f in findings if f.code not in KNOWN_GENERATOR_DEFECTS]
+    unexpected = [
+        f"{f.path}:{f.line} {f.code} {f.message}" for f in findings if f.code not in KNOWN_GENERATOR_DEFECTS
+    ]
     assert not unexpected
     known = sorted({f.code for f in findings})
     if known:

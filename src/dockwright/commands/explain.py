@@ -20,8 +20,8 @@ def command(code: str | None, list_rules: bool) -> int:
             opt = " (opt-in)" if not rule.default_enabled else ""
             click.echo(f"{rule.code}  {rule.severity.label:<7}  {rule.fix:<6}  {rule.name}{opt}")
         return 0
-    rule = get_rule(code)
-    if rule is None:
+    found = get_rule(code)
+    if found is None:
         raise DockwrightError(f"unknown rule {code!r}; `dockwright explain --list` shows all rules")
-    click.echo(explain_text(rule), nl=False)
+    click.echo(explain_text(found), nl=False)
     return 0

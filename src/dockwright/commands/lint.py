@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dockwright.errors import DockwrightError
+
+if TYPE_CHECKING:
+    from dockwright.lint.model import Target
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,7 +116,7 @@ def command(
             return 1 if changes else 0
         for path, (_, new) in sorted(changes.items()):
             atomic_write(path, new)
-        files = discover(targets) + [(p, k) for p, k in _new_files(changes, files)]
+        files = discover(targets) + _new_files(changes, files)
         if output_format == "text" and applied:
             click.echo(f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changes)} file(s).")
 
@@ -131,12 +135,13 @@ def command(
 
 
 def _new_files(
-    changes: dict[Path, tuple[str | None, str]], files: list[tuple[Path, str]]
-) -> list[tuple[Path, str]]:
+    changes: dict[Path, tuple[str | None, str]], files: list[tuple[Path, Target]]
+) -> list[tuple[Path, Target]]:
+    """Files a fix created (a new .dockerignore) that discovery did not list."""
     from dockwright.lint.runner import kind_of
 
     known = {p.absolute() for p, _ in files}
-    extra = []
+    extra: list[tuple[Path, Target]] = []
     for path in changes:
         kind = kind_of(path)
         if kind is not None and path.absolute() not in known:

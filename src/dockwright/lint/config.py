@@ -10,6 +10,7 @@ per-file-ignores = { "docker/dev.Dockerfile" = ["DW603", "DW609"] }
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -53,10 +54,8 @@ class LintConfig:
         absolute = path.absolute()
         candidates = {path.as_posix(), path.name}
         if self.root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 candidates.add(absolute.relative_to(self.root).as_posix())
-            except ValueError:
-                pass
         for pattern, ignored in self.per_file_ignores.items():
             if any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates):
                 codes.update(ignored)

@@ -77,7 +77,8 @@ def render_rules_markdown() -> str:
         peers = ", ".join(rule.aliases) or "-"
         opt = " (opt-in)" if not rule.default_enabled else ""
         out.append(
-            f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name}{opt} | {rule.severity.label} | {rule.fix} | {peers} |"
+            f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | "
+            f"{rule.name}{opt} | {rule.severity.label} | {rule.fix} | {peers} |"
         )
     for family, (prefix, title) in FAMILIES.items():
         members = [r for r in rules.values() if r.family == family]

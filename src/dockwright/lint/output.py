@@ -26,7 +26,9 @@ def summary(findings: list[Finding], files: int, unsafe: bool) -> str:
     ]
     safe = sum(1 for f in findings if f.fix is not None and f.fix.safe)
     unsafe_count = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
-    text = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}."
+    plural = "s" if len(findings) != 1 else ""
+    files_text = f"{files} file{'s' if files != 1 else ''}"
+    text = f"Found {len(findings)} finding{plural} ({', '.join(parts)}) in {files_text}."
     if safe or unsafe_count:
         fixable = [f"{safe} fixable with --fix"] if safe else []
         if unsafe_count:
@@ -68,7 +70,8 @@ def render_github(findings: list[Finding]) -> str:
     for f in findings:
         lines.append(
             f"::{_GITHUB_LEVEL[f.severity]} file={_github_escape(f.path, True)},line={f.line},"
-            f"endLine={f.end_line},title={_github_escape(f.code, True)}::{_github_escape(f.code + ' ' + f.message)}"
+            f"endLine={f.end_line},title={_github_escape(f.code, True)}::"
+            + _github_escape(f"{f.code} {f.message}")
         )
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -44,9 +44,8 @@ class Command:
                 item = argv.pop(0)
                 if "=" in item and not item.startswith("-"):
                     assignments.append(item)
-                elif wrapper in ("sudo", "gosu", "su-exec") and item in ("-u", "--user", "-g"):
-                    if argv:
-                        argv.pop(0)
+                elif wrapper in ("sudo", "gosu", "su-exec") and item in ("-u", "--user", "-g") and argv:
+                    argv.pop(0)
             if wrapper in ("gosu", "su-exec") and argv:
                 argv.pop(0)  # the user name
             if argv == ["--"] or (argv and argv[0] == "--"):
@@ -241,6 +240,7 @@ _PIP_VALUE_OPTIONS = (
 )
 
 
+@lru_cache(maxsize=8192)
 def pip_install(command: Command) -> PipInstall | None:
     """``pip install``, ``python -m pip install``, ``uv pip install`` (through sudo/env wrappers)."""
     cmd = command.unwrapped()
@@ -283,6 +283,7 @@ class ToolRun:
     command: Command
 
 
+@lru_cache(maxsize=8192)
 def tool_run(command: Command) -> ToolRun | None:
     cmd = command.unwrapped()
     if cmd.name in ("uv", "poetry", "pipenv", "pdm") and len(cmd.argv) >= 2:
@@ -305,7 +306,7 @@ def tool_run(command: Command) -> ToolRun | None:
 
 
 def installs_dependencies(command: Command) -> bool:
-    """pip/uv pip install of anything, ``uv sync``, ``poetry install``, ``pipenv install|sync``, ``pdm install|sync``."""
+    """pip/uv pip install, ``uv sync``, ``poetry install``, ``pipenv install|sync``, ``pdm install|sync``."""
     if pip_install(command) is not None:
         return True
     run = tool_run(command)
@@ -326,6 +327,7 @@ class PackageInstall:
     packages: tuple[str, ...]
 
 
+@lru_cache(maxsize=8192)
 def package_install(command: Command) -> PackageInstall | None:
     """``apt-get install``, ``apt install``, ``apk add`` with their package arguments."""
     cmd = command.unwrapped()

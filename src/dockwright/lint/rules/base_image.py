@@ -124,10 +124,7 @@ def check_floating_python(ctx: DockerfileContext) -> Iterator[Hit]:
     references=("https://pythonspeed.com/articles/alpine-docker-python/",),
 )
 def check_alpine(ctx: DockerfileContext) -> Iterator[Hit]:
-    deps = ctx.project.dependencies
-    trouble = [name for name in ALPINE_TROUBLE if name in deps]
-    if not trouble:
-        return
+    trouble: list[str] | None = None  # read the project's dependencies only when alpine is used
     for stage in ctx.model.stages:
         base = stage.base
         root = stage
@@ -139,11 +136,16 @@ def check_alpine(ctx: DockerfileContext) -> Iterator[Hit]:
             continue
         if stage.parent is not None:
             continue  # reported once, on the stage that names the image
+        if trouble is None:
+            trouble = [name for name in ALPINE_TROUBLE if name in ctx.project.dependencies]
+        if not trouble:
+            return
         first = trouble[0]
         more = f" (and {', '.join(trouble[1:])})" if len(trouble) > 1 else ""
         yield Hit(
             stage.from_line,
-            f"`{stage.base}` is alpine but {first} {ALPINE_TROUBLE[first]}{more}; use a `-slim` Debian image.",
+            f"`{stage.base}` is alpine but {first} "
+            f"{ALPINE_TROUBLE[first]}{more}; use a `-slim` Debian image.",
         )
 
 

@@ -121,7 +121,10 @@ def _move_install_fix(ctx: DockerfileContext, copy: Instruction, run: Instructio
     name="code-copied-before-requirements-install",
     target="dockerfile",
     severity=Severity.WARNING,
-    message="Application code is copied before the requirements are installed, so every code change reinstalls them.",
+    message=(
+        "Application code is copied before the requirements are "
+        "installed, so every code change reinstalls them."
+    ),
     what="""
         Flags a COPY of the whole build context (or a code directory) that comes before a
         `pip install -r requirements.txt` in the same stage.

@@ -29,7 +29,9 @@ def _database_services(ctx: ComposeContext) -> dict[str, ComposeService]:
     name="depends-on-without-healthy",
     target="compose",
     severity=Severity.WARNING,
-    message="`depends_on` a database without `condition: service_healthy` only waits for the container to start.",
+    message=(
+        "`depends_on` a database without `condition: service_healthy` only waits for the container to start."
+    ),
     what="""
         Flags `depends_on` entries that name a database/cache/broker service (postgres, mysql,
         redis, rabbitmq, ...) in list form or with `condition: service_started`.
@@ -85,7 +87,10 @@ def check_depends_on(ctx: ComposeContext) -> Iterator[Hit]:
     severity=Severity.WARNING,
     message="The database service has no healthcheck, so nothing can wait for it to be ready.",
     what="Flags database/cache/broker services (by image) without a `healthcheck`.",
-    why="`depends_on: condition: service_healthy` needs a healthcheck; without one the app races the database.",
+    why=(
+        "`depends_on: condition: service_healthy` needs a "
+        "healthcheck; without one the app races the database."
+    ),
     example="""
         db:
           image: postgres:17-trixie
@@ -168,7 +173,7 @@ def _port_entries(service: ComposeService) -> Iterator[tuple[Any, int, str | Non
         line = item_line(ports, index, service.line)
         if isinstance(item, dict):
             target = item.get("target")
-            yield item, line, item.get("host_ip"), int(target) if str(target).isdigit() else None
+            yield item, line, item.get("host_ip"), int(str(target)) if str(target).isdigit() else None
             continue
         text = str(item).split("/", 1)[0]
         parts = text.rsplit(":", 2) if not text.startswith("[") else [text]
@@ -231,8 +236,14 @@ def check_db_ports(ctx: ComposeContext) -> Iterator[Hit]:
     target="compose",
     severity=Severity.WARNING,
     message="The service image has no tag or uses `latest`.",
-    what="Flags `image:` without a tag or with `latest` (services that also `build:` are naming their own image).",
-    why="`docker compose pull` silently brings a new major version: postgres data directories do not survive that.",
+    what=(
+        "Flags `image:` without a tag or with `latest` (services that "
+        "also `build:` are naming their own image)."
+    ),
+    why=(
+        "`docker compose pull` silently brings a new major version: "
+        "postgres data directories do not survive that."
+    ),
     example="""
         db:
           image: postgres
@@ -321,7 +332,9 @@ def check_db_volume(ctx: ComposeContext) -> Iterator[Hit]:
     name="dev-settings-in-base-compose",
     target="compose",
     severity=Severity.WARNING,
-    message="Development settings (reload, dev servers, source bind mounts) are in a non-override compose file.",
+    message=(
+        "Development settings (reload, dev servers, source bind mounts) are in a non-override compose file."
+    ),
     what="""
         In compose files that are not overrides (compose.yaml, docker-compose.yml), flags
         commands with `--reload`, `flask run`, `runserver`, `fastapi dev` or `--debug`, and bind
@@ -378,7 +391,8 @@ def check_dev_settings(ctx: ComposeContext) -> Iterator[Hit]:
             ):
                 yield Hit(
                     item_line(volumes, index, service.line),
-                    f"{service.name} bind-mounts `{source}` over the built code; move it to compose.override.yaml.",
+                    f"{service.name} bind-mounts `{source}` over the built "
+                    "code; move it to compose.override.yaml.",
                 )
 
 
@@ -389,7 +403,10 @@ def check_dev_settings(ctx: ComposeContext) -> Iterator[Hit]:
     severity=Severity.INFO,
     message="The top-level `version:` key is obsolete and ignored by Compose v2.",
     what="Flags a top-level `version:` key.",
-    why="Compose v2 ignores it and prints a warning on every command; it suggests a file format that no longer exists.",
+    why=(
+        "Compose v2 ignores it and prints a warning on every command; it "
+        "suggests a file format that no longer exists."
+    ),
     example="""
         version: "3.8"
         services:

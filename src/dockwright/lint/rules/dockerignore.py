@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from dockwright.lint.context import DockerfileContext, DockerignoreContext
+from dockwright.lint.dockerfile_model import DockerfileModel
 from dockwright.lint.facts import DOCKERIGNORE_DEFAULTS
 from dockwright.lint.ignorefile import IgnoreFile
 from dockwright.lint.model import Edit, Fix, Hit, Severity
@@ -15,10 +17,10 @@ from dockwright.lint.rules.common import context_copies
 _GLOB = re.compile(r"[*?\[]")
 
 
-def _explicit_sources(models: list[object]) -> list[str]:
+def _explicit_sources(models: Sequence[DockerfileModel]) -> list[str]:
     sources: list[str] = []
     for model in models:
-        for instr in model.instructions:  # type: ignore[attr-defined]
+        for instr in model.instructions:
             for source in context_copies(instr):
                 clean = source.removeprefix("./").rstrip("/")
                 if clean and clean != "." and not _GLOB.search(clean) and "$" not in clean:
@@ -26,14 +28,17 @@ def _explicit_sources(models: list[object]) -> list[str]:
     return sources
 
 
+@lru_cache(maxsize=64)
+def _probe(pattern: str) -> IgnoreFile:
+    return IgnoreFile.parse(pattern)
+
+
 def default_dockerignore(needed: list[str]) -> str:
     """The .dockerignore the DW701 fix writes, minus patterns that would hide files the build copies."""
     lines: list[str] = ["# Written by `dockwright lint --fix`: keep the build context small and secret-free."]
     for pattern, _ in DOCKERIGNORE_DEFAULTS:
-        if not pattern.startswith(("#", "!")):
-            probe = IgnoreFile.parse(pattern)
-            if any(probe.excludes(source) for source in needed):
-                continue
+        if not pattern.startswith(("#", "!")) and any(_probe(pattern).excludes(source) for source in needed):
+            continue
         lines.append(pattern)
     return "\n".join(lines) + "\n"
 

@@ -162,7 +162,8 @@ def check_pip_cache(ctx: DockerfileContext) -> Iterator[Hit]:
             flag = " / ".join("--no-cache-dir" if t == "pip" else "--no-cache" for t in tools)
             yield Hit(
                 instr.start_line,
-                f"{' and '.join(tools)} keeps its download cache in this layer; add {flag} or use a cache mount.",
+                f"{' and '.join(tools)} keeps its download cache in this "
+                f"layer; add {flag} or use a cache mount.",
                 _add_no_cache_fix(ctx, instr),
                 instr.end_line,
             )
@@ -262,17 +263,17 @@ def _lock_problem(
             return "`uv sync` without `--frozen` or `--locked` may re-resolve and ignore uv.lock."
         if not _has(copied, "uv.lock"):
             return "`uv sync` runs before uv.lock is copied into the stage."
-    if run.tool == "poetry" and run.subcommand == "install" and "poetry.lock" in locks:
-        if not _has(copied, "poetry.lock"):
-            return "`poetry install` runs before poetry.lock is copied, so it resolves afresh."
+    poetry_install = run.tool == "poetry" and run.subcommand == "install"
+    if poetry_install and "poetry.lock" in locks and not _has(copied, "poetry.lock"):
+        return "`poetry install` runs before poetry.lock is copied, so it resolves afresh."
     if run.tool == "pipenv" and run.subcommand == "install" and "Pipfile.lock" in locks:
         if not run.command.has_flag("--deploy", "--ignore-pipfile"):
-            return "`pipenv install` without `--deploy` may re-lock; use `pipenv install --deploy` or `pipenv sync`."
+            return "`pipenv install` without `--deploy` may re-lock; use `--deploy` or `pipenv sync`."
         if not _has(copied, "Pipfile.lock"):
             return "`pipenv install` runs before Pipfile.lock is copied."
-    if run.tool == "pdm" and run.subcommand in ("install", "sync") and "pdm.lock" in locks:
-        if not _has(copied, "pdm.lock"):
-            return "`pdm install` runs before pdm.lock is copied, so it resolves afresh."
+    pdm_install = run.tool == "pdm" and run.subcommand in ("install", "sync")
+    if pdm_install and "pdm.lock" in locks and not _has(copied, "pdm.lock"):
+        return "`pdm install` runs before pdm.lock is copied, so it resolves afresh."
     return None
 
 
@@ -428,7 +429,9 @@ def _venv_active(instr: Instruction) -> bool:
     name="system-pip-in-final-stage",
     target="dockerfile",
     severity=Severity.WARNING,
-    message="pip installs into the system site-packages of the final stage while a virtualenv is used elsewhere.",
+    message=(
+        "pip installs into the system site-packages of the final stage while a virtualenv is used elsewhere."
+    ),
     what="""
         When the Dockerfile builds or copies a virtualenv, flags `pip install` (or
         `uv pip install --system`) in the final stage that targets the system interpreter: pip
@@ -476,7 +479,9 @@ def check_system_pip(ctx: DockerfileContext) -> Iterator[Hit]:
     name="user-site-copied-from-root",
     target="dockerfile",
     severity=Severity.WARNING,
-    message="Packages installed with `pip install --user` are copied from /root; a non-root user cannot use them.",
+    message=(
+        "Packages installed with `pip install --user` are copied from /root; a non-root user cannot use them."
+    ),
     what="""
         Flags `COPY --from=<stage> /root/.local ...`: the "pip install --user in the builder" pattern.
     """,

@@ -153,7 +153,7 @@ def _where(run: ServerRun) -> str:
     """,
     use_instead="""
         HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \\
-            CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+            CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz')"]
         CMD ["gunicorn", "app:app"]
     """,
     fix="none",
@@ -376,7 +376,8 @@ def check_entrypoint_exec(ctx: DockerfileContext) -> Iterator[Hit]:
     if script is None:
         return
     source, instr, commands = script
-    entry_words = " ".join(final.last("ENTRYPOINT").value) if final.last("ENTRYPOINT") else ""
+    entrypoint = final.last("ENTRYPOINT")
+    entry_words = " ".join(entrypoint.value) if entrypoint is not None else ""
     if "dumb-init" in entry_words or re.search(r"\btini\b.*\s-g\b", entry_words):
         return
     if not commands or any(c.name == "exec" for c in commands):
@@ -535,9 +536,7 @@ def _default_reachable(ctx: DockerfileContext, run: ServerRun, stage: Stage) -> 
         return run.server == "fastapi" and args[:1] == ("run",) and "--host" not in args
     if run.server == "daphne":
         return False
-    if run.server == "runserver":
-        return False
-    return True
+    return run.server != "runserver"
 
 
 @rule(

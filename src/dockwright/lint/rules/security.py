@@ -191,13 +191,13 @@ def check_secret_files(ctx: DockerfileContext) -> Iterator[Hit]:
                     instr.start_line, f"`{source}` looks like a secrets file; do not bake it into the image."
                 )
                 break
-            if clean.rstrip("/") in (".", "", "*") and ctx.project.has(".env"):
-                if ignore is None or not ignore.excludes(".env"):
-                    yield Hit(
-                        instr.start_line,
-                        "This copies the project's .env file into the image; exclude .env in .dockerignore.",
-                    )
-                    break
+            whole_context = clean.rstrip("/") in (".", "", "*")
+            if whole_context and ctx.project.has(".env") and (ignore is None or not ignore.excludes(".env")):
+                yield Hit(
+                    instr.start_line,
+                    "This copies the project's .env file into the image; exclude .env in .dockerignore.",
+                )
+                break
 
 
 @rule(
@@ -238,7 +238,10 @@ def check_add_url(ctx: DockerfileContext) -> Iterator[Hit]:
     severity=Severity.WARNING,
     message="Use COPY for local files; ADD also extracts archives and fetches URLs, which surprises readers.",
     what="Flags ADD of local files or directories that are not tar archives.",
-    why="COPY does exactly one thing; ADD's implicit extraction and downloads make a Dockerfile harder to review.",
+    why=(
+        "COPY does exactly one thing; ADD's implicit extraction and "
+        "downloads make a Dockerfile harder to review."
+    ),
     example="""
         ADD requirements.txt /app/
     """,

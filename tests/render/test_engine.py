@@ -349,3 +349,70 @@ def test_flask_requirements_without_gunicorn_gets_it_added(image: Image) -> None
     wait_healthy(container)
     assert get("http://127.0.0.1:5000/ping") == (200, "pong")
     check_hardening(container, writable="/app/uploads")
+
+
+def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
+    """uv.lock + an installed src-layout package (uv sync --no-editable --inexact after the code) and
+    several ASGI workers: gunicorn with uvicorn workers, both added by the builder."""
+    root = image.root
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [project]
+            name = "shop"
+            version = "0.1.0"
+            requires-python = ">=3.11"
+            dependencies = ["starlette>=0.37"]
+
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+            """
+        ),
+        encoding="utf-8",
+    )
+    package = root / "src" / "shop"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "main.py").write_text(
+        textwrap.dedent(
+            """\
+            import os
+
+            from starlette.applications import Starlette
+            from starlette.responses import PlainTextResponse
+            from starlette.routing import Route
+
+
+            async def health(request):
+                return PlainTextResponse(f"ok from {os.getpid()} in {__file__}")
+
+
+            app = Starlette(routes=[Route("/health", health)])
+            """
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "UV_NATIVE_TLS": "1"}
+    subprocess.run([sys.executable, "-m", "uv", "lock", "-q"], cwd=root, check=True, env=env, timeout=300)
+    info = make_info(
+        root=str(root),
+        name="shop",
+        framework="starlette",
+        app="shop.main:app",
+        app_dir="src",
+        is_package=True,
+        dependencies=("starlette",),
+        server_in_dependencies=False,
+        health_path="/health",
+    )
+    files = write_files(root, info, workers=2)
+    assert "uvicorn-worker" in files["Dockerfile"] and "--inexact" in files["Dockerfile"]
+    image.build()
+    container = image.run(port=8000)
+    wait_healthy(container)
+    status, body = get("http://127.0.0.1:8000/health")
+    assert status == 200 and "/opt/venv/lib/" in body  # imported from the installed package, not /app/src
+    cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
+    assert cmdlines.count("uvicorn_worker.UvicornWorker") == 3, cmdlines  # arbiter + 2 workers
+    check_hardening(container)

@@ -421,3 +421,19 @@ def test_worker_resources_come_from_the_worker_service() -> None:
     container = load(files["worker-deployment.yaml"])["spec"]["template"]["spec"]["containers"][0]
     assert container["resources"]["limits"] == {"cpu": "2", "memory": "1Gi"}
     assert "--concurrency=4" in container["args"]
+
+
+def test_settings_with_app_defaults_are_optional_keys() -> None:
+    plan = build_plan(
+        env=(
+            EnvVar("CACHE_TTL_SECONDS", "", "read by the app; optional", secret=False),
+            EnvVar("LOG_LEVEL", "info", "log level", secret=False),
+            EnvVar("API_TOKEN", "", "a credential", secret=True),
+        ),
+    )
+    files = k8s_manifests(plan, image=SHA_IMAGE, replicas=1)
+    env = {e["name"]: e for e in web(files)["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["CACHE_TTL_SECONDS"]["valueFrom"]["configMapKeyRef"]["optional"] is True
+    assert "optional" not in env["LOG_LEVEL"]["valueFrom"]["configMapKeyRef"]
+    assert "optional" not in env["API_TOKEN"]["valueFrom"]["secretKeyRef"]  # secrets are never optional
+    assert "optional ConfigMap keys (the app has a default): `CACHE_TTL_SECONDS`" in files["README.md"]

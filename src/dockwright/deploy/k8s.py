@@ -167,6 +167,7 @@ def _store_container_vars() -> frozenset[str]:
 class PodEnvVar:
     name: str
     secret: bool
+    optional: bool  # the app (or the image) has a default: a missing key must not block the pod
 
 
 def pod_env(plan: ContainerPlan) -> tuple[PodEnvVar, ...]:
@@ -176,13 +177,16 @@ def pod_env(plan: ContainerPlan) -> tuple[PodEnvVar, ...]:
     credentials on a real cluster, so they are secret even where the .env.example is not."""
     store_only = _store_container_vars()
     wired = set(plan.app_environment)
-    out = [
-        PodEnvVar(var.name, var.secret or var.name in wired)
-        for var in plan.env
-        if var.name not in store_only or var.name in wired
-    ]
+    out: list[PodEnvVar] = []
+    for var in plan.env:
+        if var.name in store_only and var.name not in wired:
+            continue
+        secret = var.secret or var.name in wired
+        # The plan's contract: an empty placeholder marks a variable the app reads with a default.
+        has_default = (not var.placeholder and var.name not in wired) or var.name in plan.runtime.env
+        out.append(PodEnvVar(var.name, secret, optional=has_default and not secret))
     known = {var.name for var in out}
-    out += [PodEnvVar(name, True) for name in wired if name not in known]
+    out += [PodEnvVar(name, True, optional=False) for name in wired if name not in known]
     return tuple(sorted(out, key=lambda v: v.name))
 
 
@@ -195,8 +199,8 @@ def _env(plan: ContainerPlan, names: _Names, extra: dict[str, str]) -> list[dict
             continue
         source = "secretKeyRef" if var.secret else "configMapKeyRef"
         ref: dict[str, Any] = {"name": names.secret if var.secret else names.config, "key": var.name}
-        if not var.secret and var.name in plan.runtime.env:
-            ref["optional"] = True  # the image already sets a default (e.g. DJANGO_SETTINGS_MODULE)
+        if var.optional:
+            ref["optional"] = True  # the app or the image has a default (e.g. DJANGO_SETTINGS_MODULE)
         entries.append({"name": var.name, "valueFrom": {source: ref}})
     return entries
 
@@ -567,6 +571,9 @@ def _readme(
         "## Settings the pods expect",
         "",
     ]
+    secret_keys = [v.name for v in env if v.secret]
+    config_keys = [v.name for v in env if not v.secret and not v.optional]
+    optional_keys = [v.name for v in env if v.optional]
     if settings := _settings_commands(plan, names):
         lines += [
             "dockwright never writes values. Create these before the first rollout, from files "
@@ -576,10 +583,11 @@ def _readme(
             *settings,
             "```",
             "",
-            f"- Secret `{names.secret}` keys: {_keys([v.name for v in env if v.secret])}",
-            f"- ConfigMap `{names.config}` keys: {_keys([v.name for v in env if not v.secret])}",
+            f"- Secret `{names.secret}` keys: {_keys(secret_keys)}",
+            f"- ConfigMap `{names.config}` keys: {_keys(config_keys)}",
+            f"- optional ConfigMap keys (the app has a default): {_keys(optional_keys)}",
             "",
-            "Each key is referenced one by one: if a key is missing, the pod stops with "
+            "Each key is referenced one by one: if a required key is missing, the pod stops with "
             "`CreateContainerConfigError` naming it.",
             "",
         ]

@@ -37,6 +37,7 @@ HARDENED_FLAGS = (
     "no-new-privileges",
 )
 DEFAULT_STARTUP_S = 30.0  # how long an image without HEALTHCHECK gets to answer HTTP
+MIN_ALIVE_S = 3.0  # with neither a HEALTHCHECK nor a port, "started" means still running after this
 MAX_STARTUP_S = 300.0
 LOG_WAIT_S = 3.0
 BASE_LABEL = "org.opencontainers.image.base.name"

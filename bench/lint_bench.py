@@ -313,6 +313,7 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.processor() or _cpu_model()}",
         "python": platform.python_version(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "dockwright": _version([dockwright, "--version"]),
         "hadolint": _version([hadolint, "--version"]),
         "files": len(files),

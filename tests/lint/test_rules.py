@@ -316,6 +316,12 @@ CASES: list[Case] = [
         ),
         (),
     ),
+    Case(
+        "DW304",
+        "ok-installer-bootstrap",
+        df(f"FROM {SLIM}\nRUN pip install --no-cache-dir uv && uv sync --frozen\n"),
+        (),
+    ),
     Case("DW304", "ok-no-venv-anywhere", df(f"FROM {SLIM}\nRUN pip install --no-cache-dir gunicorn\n"), ()),
     Case(
         "DW305",
@@ -635,6 +641,27 @@ CASES: list[Case] = [
         (),
         "app.Dockerfile",
     ),
+    Case(
+        "DW701",
+        "ok-dockerfile-in-subdir-context-is-root",
+        {
+            "docker/Dockerfile": f"FROM {SLIM}\nCOPY requirements.txt /app/\nCOPY . /app\n",
+            "requirements.txt": "",
+            ".dockerignore": ".git\n",
+        },
+        (),
+        "docker/Dockerfile",
+    ),
+    Case(
+        "DW701",
+        "subdir-dockerfile-context-is-root-without-ignore",
+        {
+            "docker/Dockerfile": f"FROM {SLIM}\nCOPY requirements.txt /app/\nCOPY . /app\n",
+            "requirements.txt": "",
+        },
+        (3,),
+        "docker/Dockerfile",
+    ),
     Case("DW701", "ok-no-context-copy", {"Dockerfile": f"FROM {SLIM}\nRUN echo hi\n"}, ()),
     Case("DW702", "no-git", {".dockerignore": ".env\n"}, (1,), ".dockerignore"),
     Case("DW702", "ok-git-glob", {".dockerignore": ".gi?\n"}, (), ".dockerignore"),
@@ -645,6 +672,7 @@ CASES: list[Case] = [
     Case("DW704", "ok-venv", {".dockerignore": ".venv/\n"}, (), ".dockerignore"),
     Case("DW705", "top-level-pycache-only", {".dockerignore": "__pycache__\n"}, (1,), ".dockerignore"),
     Case("DW705", "ok-recursive", {".dockerignore": "**/__pycache__\n"}, (), ".dockerignore"),
+    Case("DW705", "ok-pyc-glob", {".dockerignore": "**/*.pyc\n"}, (), ".dockerignore"),
     Case(
         "DW706",
         "excludes-requirements",

@@ -23,9 +23,12 @@ class DockerfileContext:
         return self.model.lines
 
     def sibling(self, name: str) -> str:
-        """Display path of a file next to the Dockerfile (``.dockerignore``)."""
-        parent = str(Path(self.path).parent)
-        return name if parent in ("", ".") else f"{parent}/{name}"
+        """Display path of a file in the build context (``.dockerignore``)."""
+        target = self.project.directory / name
+        try:
+            return target.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return target.as_posix()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 from dockwright.errors import DockwrightError
 from dockwright.lint.config import LintConfig
 from dockwright.lint.context import ComposeContext, DockerfileContext, DockerignoreContext
+from dockwright.lint.dockerfile_model import DockerfileModel
 from dockwright.lint.model import Edit, Finding, Fix, Hit, Rule, Severity, Target
 from dockwright.lint.project import Workspace
 
@@ -108,7 +109,8 @@ class Linter:
         from dockwright.lint.dockerfile_model import parse_dockerfile
 
         model = parse_dockerfile(text, display(file))
-        return DockerfileContext(display(file), file, model, self.workspace.project(file.parent))
+        context = _build_context(file, model, self.workspace)
+        return DockerfileContext(display(file), file, model, self.workspace.project(context))
 
     def _dockerignore_context(self, file: Path, text: str) -> DockerignoreContext:
         from dockwright.lint.dockerfile_model import DockerfileSyntaxError, parse_dockerfile
@@ -230,6 +232,26 @@ class Linter:
             if old != self.workspace.overrides[file.absolute()]
         }
         return changes, applied
+
+
+def _build_context(file: Path, model: DockerfileModel, workspace: Workspace) -> Path:
+    """The directory the Dockerfile is built from: its own, unless the files it COPYs by name live in
+    a parent (``docker build -f docker/Dockerfile .``); up to three levels up."""
+    from dockwright.lint.rules.common import context_copies
+
+    sources = [
+        s.removeprefix("./").rstrip("/")
+        for instr in model.instructions
+        for s in context_copies(instr)
+        if not any(ch in s for ch in "*?[$") and s.strip("./")
+    ]
+    directory = file.parent.absolute()
+    if not sources or all(workspace.exists(directory / s) for s in sources):
+        return directory
+    for parent in list(directory.parents)[:3]:
+        if all(workspace.exists(parent / s) for s in sources):
+            return parent
+    return directory
 
 
 def _listdir(directory: Path) -> Iterator[Path]:

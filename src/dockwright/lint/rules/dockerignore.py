@@ -240,9 +240,8 @@ def check_venv(ctx: DockerignoreContext) -> Iterator[Hit]:
     references=("https://docs.docker.com/build/concepts/context/#dockerignore-files",),
 )
 def check_pycache(ctx: DockerignoreContext) -> Iterator[Hit]:
-    yield from _missing(
-        ctx, ("pkg/__pycache__", "__pycache__"), "**/__pycache__", "nested __pycache__ directories"
-    )
+    probes = ("pkg/__pycache__/mod.cpython-313.pyc", "__pycache__/mod.cpython-313.pyc")
+    yield from _missing(ctx, probes, "**/__pycache__", "nested __pycache__ directories")
 
 
 @rule(

@@ -14,6 +14,9 @@ from dockwright.lint.rules.common import context_copies
 from dockwright.lint.shell import Command, pip_install, tool_run
 
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
+_INSTALLER_TOOLS = frozenset(
+    {"pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "pdm", "virtualenv", "pipx"}
+)
 _DEV_EXTRA = re.compile(
     r"\[(?:[^\]]*,)?\s*(?:dev|develop|test|tests|testing|lint|docs|all)\s*(?:,[^\]]*)?\]", re.I
 )
@@ -468,8 +471,9 @@ def check_system_pip(ctx: DockerfileContext) -> Iterator[Hit]:
                 continue
             if pip.tool == "pip" and _venv_active(instr):
                 continue
-            if set(pip.targets) <= {"pip", "setuptools", "wheel", "-U", "--upgrade"} and pip.targets:
-                continue
+            names = {re.split(r"[=<>!~\[; ]", t, maxsplit=1)[0].lower() for t in pip.targets}
+            if pip.targets and not pip.requirements and names <= _INSTALLER_TOOLS:
+                continue  # bootstrapping an installer (pip install uv), not the app's dependencies
             yield Hit(instr.start_line, end_line=instr.end_line)
             break
 

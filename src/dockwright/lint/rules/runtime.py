@@ -482,11 +482,11 @@ def check_gunicorn(ctx: DockerfileContext) -> Iterator[Hit]:
         ):
             missing.append("a worker count (--workers or WEB_CONCURRENCY)")
         if not re.search(r"(?:^|\s)(?:-t|--timeout)(?:[\s=]|\d)", all_args):
-            missing.append("--timeout")
+            missing.append("a --timeout")
         if missing:
             yield Hit(
                 run.instr.start_line,
-                f"gunicorn{_where(run)} has no {' and no '.join(missing)}; set them explicitly.",
+                f"gunicorn{_where(run)} runs without {' or '.join(missing)}; set them explicitly.",
             )
 
 

@@ -185,3 +185,68 @@ def test_verify_leaves_no_containers_behind(images: dict[str, str]) -> None:
     label = f"dockwright.test.run={unique('left')}"
     verify_json(images["bad"], "--label", label)
     assert containers_with_label(label) == []
+
+
+LEAKY_DOCKERFILE = """\
+FROM {good}
+USER root
+ARG API_TOKEN
+COPY id_rsa /tmp/id_rsa
+COPY dotgit /app/.git
+RUN test -n "$API_TOKEN" && rm /tmp/id_rsa
+ENV DB_PASSWORD=hunter2-in-the-image
+USER app
+"""
+
+
+def test_secrets_are_found_in_env_history_deleted_files_and_git(
+    images: dict[str, str], tmp_path: Path
+) -> None:
+    context = tmp_path / "leaky"
+    (context / "dotgit").mkdir(parents=True)
+    (context / "dotgit" / "HEAD").write_text("ref: refs/heads/main\n")
+    # A made-up key: only its header matters to the scanner.
+    (context / "id_rsa").write_text(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAdGVzdA==\n-----END OPENSSH PRIVATE KEY-----\n"
+    )
+    (context / "Dockerfile").write_text(LEAKY_DOCKERFILE.format(good=images["good"]))
+    tag = unique("dwtest-verify-leaky") + ":t"
+    try:
+        # Straight through docker: `dockwright build` refuses exactly this --build-arg.
+        docker_build(context, "Dockerfile", tag, "--build-arg", "API_TOKEN=tok-in-history-123")
+        code, report = verify_json(tag)
+        assert code == 1 and report["failed"] == ["no-secrets"], report["failed"]
+        evidence = "\n".join(by_id(report)["no-secrets"]["evidence"])
+        assert "ENV: DB_PASSWORD: secret-named variable with a value" in evidence
+        assert "API_TOKEN: secret-named variable with a value" in evidence
+        assert "/tmp/id_rsa (deleted by a later layer, still extractable): SSH private key" in evidence
+        assert "/tmp/id_rsa: private key" in evidence  # and its content, in the layer that added it
+        assert "/app/.git: git repository data" in evidence
+        for value in ("hunter2-in-the-image", "tok-in-history-123", "AAAAdGVzdA"):
+            assert value not in json.dumps(report)
+    finally:
+        remove_image(tag)
+
+
+def test_shell_form_cmd_fails_exec_form(images: dict[str, str], tmp_path: Path) -> None:
+    context = tmp_path / "shellform"
+    context.mkdir()
+    (context / "Dockerfile").write_text(f"FROM {images['good']}\nCMD python app.py\n")
+    tag = unique("dwtest-verify-shell") + ":t"
+    try:
+        docker_build(context, "Dockerfile", tag)
+        code, report = verify_json(tag)
+        assert code == 1 and "exec-form" in report["failed"]
+        assert "CMD is shell form" in by_id(report)["exec-form"]["evidence"][0]
+    finally:
+        remove_image(tag)
+
+
+def test_joins_a_user_network(images: dict[str, str]) -> None:
+    network = unique("dwtest-net")
+    run([DOCKER, "network", "create", "--label", TEST_LABEL, network])
+    try:
+        code, report = verify_json(images["good"], "--network", network)
+        assert code == 0, report["failed"]
+    finally:
+        run([DOCKER, "network", "rm", network], check=False)

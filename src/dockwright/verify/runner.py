@@ -84,7 +84,7 @@ def http_get(port: int, path: str, timeout: float) -> HttpAnswer:
         conn.close()
 
 
-def health_path_of(test: list[str] | None, port: int) -> str | None:
+def health_path_of(test: list[str] | None) -> str | None:
     """The HTTP path a HEALTHCHECK probes, read from its URL (``http://127.0.0.1:8000/healthz``)."""
     if not test:
         return None
@@ -119,15 +119,16 @@ def interrupts_clean_up() -> Iterator[None]:
 
 
 def _remove_all(docker: Docker, label: str) -> None:
-    old_int = signal.getsignal(signal.SIGINT)
-    in_main = threading.current_thread() is threading.main_thread()
-    if in_main:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Remove what this run created; a second Ctrl-C or SIGTERM must not cut the cleanup short."""
+    if threading.current_thread() is not threading.main_thread():
+        docker.remove_labelled(label)
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         docker.remove_labelled(label)
     finally:
-        if in_main:
-            signal.signal(signal.SIGINT, old_int)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def verify_image(docker: Docker, options: VerifyOptions, progress: Progress | None = None) -> Report:
@@ -260,7 +261,7 @@ def _runtime_checks(
     config: dict[str, Any] = inspect.get("Config") or {}
     port = options.port or exposed_port(config)
     health_test = static_checks.healthcheck_test(config)
-    health_path = options.health_path or health_path_of(health_test, port or 0)
+    health_path = options.health_path or health_path_of(health_test)
     run_id = uuid.uuid4().hex[:12]
     label = f"dockwright.verify.run={run_id}"
     run_options = [

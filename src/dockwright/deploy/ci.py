@@ -231,6 +231,63 @@ def in_image_test_script(plan: ContainerPlan, setup: ProjectTests, image_var: st
     return "\n".join(lines) + "\n"
 
 
+COMPOSE_PROJECT = "dwci"  # compose project of the backing services started for verify
+
+
+def _shell_word(value: str) -> str:
+    """Double-quoted so compose-style ${VAR} references expand from the sourced .env; refuses
+    characters that would need more escaping than that (never produced by the plan)."""
+    if re.search(r'["`\\!]', value):
+        raise DockwrightError(f"cannot quote {value!r} for the pipeline shell")
+    return f'"{value}"'
+
+
+def backing_services(plan: ContainerPlan) -> tuple[str, ...]:
+    """Compose services that are backing stores (pinned images), e.g. ("postgres", "redis")."""
+    return tuple(s.name for s in plan.services if s.image is not None)
+
+
+def services_script(plan: ContainerPlan) -> str:
+    """Start the app's backing services from its own compose.yaml with throwaway credentials, and
+    run its migrations with the candidate image, so verify checks a configured app, as it runs."""
+    stores = backing_services(plan)
+    lines = [
+        "set -eu",
+        "# .env from the committed .env.example; every secret gets a throwaway random value.",
+        "cp .env.example .env",
+        "random() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }",
+    ]
+    for var in plan.env:
+        if var.secret and var.placeholder:
+            lines.append(f'sed -i "s|^{var.name}=.*|{var.name}=$(random)|" .env')
+    lines += [
+        f"docker compose -p {COMPOSE_PROJECT} -f compose.yaml up -d --wait {' '.join(stores)}",
+        f'network="$(docker network ls --filter label=com.docker.compose.project={COMPOSE_PROJECT} '
+        "--format '{{.Name}}' | head -n 1)\"",
+        'echo "VERIFY_NETWORK=$network" >> "${GITHUB_ENV:-/dev/null}"',
+    ]
+    if plan.migrate_command:
+        lines += [
+            "set -a; . ./.env; set +a",
+            f'docker run --rm --network "$network" --env-file .env {_wired_env_flags(plan)}"$LOCAL_IMAGE" '
+            + " ".join(_sh_quote(arg) for arg in plan.migrate_command),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _wired_env_flags(plan: ContainerPlan) -> str:
+    return "".join(f"--env {_shell_word(f'{k}={v}')} " for k, v in sorted(plan.app_environment.items()))
+
+
+def verify_script(plan: ContainerPlan, network_expr: str) -> str:
+    """``dockwright verify`` on the candidate; with backing services, on their network and with the
+    connection settings compose would give the app."""
+    if not backing_services(plan):
+        return 'dockwright verify "$LOCAL_IMAGE"\n'
+    command = f'dockwright verify "$LOCAL_IMAGE" --network "{network_expr}" --env-file .env '
+    return "set -a; . ./.env; set +a\n" + (command + _wired_env_flags(plan)).rstrip() + "\n"
+
+
 def _trivy(image_var: str) -> str:
     return (
         "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock "
@@ -334,8 +391,24 @@ def _github(
     steps += [
         {"name": "Install dockwright", "run": f'pipx install "dockwright=={__version__}"\n'},
         {"name": "dockwright lint", "run": "dockwright lint --format github .\n"},
-        {"name": "dockwright verify", "run": 'dockwright verify "$LOCAL_IMAGE"\n'},
+        *(
+            [{"name": "Start backing services (compose.yaml) and migrate", "run": services_script(plan)}]
+            if backing_services(plan)
+            else []
+        ),
+        {"name": "dockwright verify", "run": verify_script(plan, "$VERIFY_NETWORK")},
         {"name": "Scan the image with Trivy", "run": _trivy("LOCAL_IMAGE") + "\n"},
+        *(
+            [
+                {
+                    "name": "Stop backing services",
+                    "if": "always()",
+                    "run": f"docker compose -p {COMPOSE_PROJECT} -f compose.yaml down --volumes || true\n",
+                }
+            ]
+            if backing_services(plan)
+            else []
+        ),
         {
             "name": "Release tags must point at the default branch",
             "if": "startsWith(github.ref, 'refs/tags/v')",
@@ -430,7 +503,8 @@ def _gitlab(
     script += [
         # With the docker executor the dind service has its own network namespace: verify
         # needs the engine on localhost (Kubernetes executor, or a runner sharing the host socket).
-        'dockwright verify "$LOCAL_IMAGE"',
+        *([services_script(plan)] if backing_services(plan) else []),
+        verify_script(plan, "$network"),
         _trivy("LOCAL_IMAGE"),
         push + "\n",
     ]

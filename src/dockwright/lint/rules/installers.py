@@ -30,15 +30,17 @@ def _truthy(env: Mapping[str, str], name: str) -> bool:
 
 
 def _has_cache_mount(instr: Instruction, tool: str) -> bool:
-    dirs = {
-        instr.env.get("PIP_CACHE_DIR", ""),
-        instr.env.get("UV_CACHE_DIR", ""),
-        instr.env.get("XDG_CACHE_HOME", ""),
-    }
+    """A cache/tmpfs mount that covers ``tool``'s cache directory (not just any cache)."""
+    env = instr.env
+    own = env.get("PIP_CACHE_DIR" if tool == "pip" else "UV_CACHE_DIR", "").rstrip("/")
+    xdg = env.get("XDG_CACHE_HOME", "").rstrip("/")
     for mount in instr.mounts:
         if mount.type not in ("cache", "tmpfs"):
             continue
-        if ".cache" in mount.target or mount.target in dirs or tool in mount.target.rsplit("/", 1)[-1]:
+        target = mount.target
+        if target.endswith(("/.cache", f"/.cache/{tool}")) or (own and target == own):
+            return True
+        if xdg and target in (xdg, f"{xdg}/{tool}"):
             return True
     return False
 

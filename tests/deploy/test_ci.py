@@ -321,3 +321,28 @@ def test_deterministic_and_yaml_1_1_safe(provider: str) -> None:
     assert first == ci_pipeline(django_plan(), provider, tests=SETUP)  # type: ignore[arg-type]
     (text,) = first.values()
     assert pyyaml.safe_load(text) == load(text)
+
+
+def test_verify_runs_against_the_apps_own_backing_services() -> None:
+    plan = django_plan()
+    steps = steps_by_name(github(plan=plan))
+    start = steps["Start backing services (compose.yaml) and migrate"]["run"]
+    assert "cp .env.example .env" in start
+    assert "docker compose -p dwci -f compose.yaml up -d --wait postgres redis" in start
+    assert start.index("up -d --wait") < start.index("manage.py migrate")
+    for var in plan.env:
+        if var.secret:
+            assert f"s|^{var.name}=.*|{var.name}=$(random)|" in start  # no placeholder secret is used
+    verify = steps["dockwright verify"]["run"]
+    assert '--network "$VERIFY_NETWORK" --env-file .env' in verify
+    assert steps["Stop backing services"]["if"] == "always()"
+    gitlab_script = "\n".join(gitlab(plan=plan)["container"]["script"])
+    assert gitlab_script.index("up -d --wait") < gitlab_script.index(
+        'dockwright verify "$LOCAL_IMAGE" --network "$network"'
+    )
+
+
+def test_app_without_backing_services_is_verified_alone() -> None:
+    steps = steps_by_name(github(plan=build_plan()))
+    assert "Start backing services (compose.yaml) and migrate" not in steps
+    assert steps["dockwright verify"]["run"] == 'dockwright verify "$LOCAL_IMAGE"\n'

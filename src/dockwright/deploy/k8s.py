@@ -607,6 +607,16 @@ def _readme(
                 "it connects through the URL."
             )
         lines.append("")
+    if plan.framework == "django" and plan.runtime.healthcheck.path:
+        lines += [
+            "## Django and the probes",
+            "",
+            f"The kubelet probes `{plan.runtime.healthcheck.path}` with "
+            f"`Host: <pod IP>:{plan.runtime.port}`, "
+            "which `ALLOWED_HOSTS` rejects with 400. Answer the health path before host validation (a "
+            "small middleware first in `MIDDLEWARE`), or add an `httpHeaders` Host entry to the probes.",
+            "",
+        ]
     extra_dirs = [d for d in plan.runtime.writable_dirs if d.rstrip("/") != "/tmp"]
     if extra_dirs:
         lines += [

@@ -318,6 +318,8 @@ def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None]]:
                     if _APP_TARGET.match(word.strip("'\"")):
                         named.setdefault(word.strip("'\"").removesuffix("()"), ("Procfile", number))
     for module in files.modules():
+        if not module.mentions("uvicorn", "hypercorn"):
+            continue
         for node in ast.walk(module.tree):
             if (
                 isinstance(node, ast.Call)

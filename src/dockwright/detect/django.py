@@ -191,11 +191,12 @@ class SettingsEvaluator:
         if isinstance(node, ast.List | ast.Tuple):
             return [self.eval(e, settings, parsed) for e in node.elts]
         if isinstance(node, ast.Dict):
-            return {
-                self.eval(k, settings, parsed): self.eval(v, settings, parsed)
-                for k, v in zip(node.keys, node.values, strict=True)
-                if k is not None
-            }
+            result: dict[Any, Any] = {}
+            for key_node, value_node in zip(node.keys, node.values, strict=True):
+                key = self.eval(key_node, settings, parsed) if key_node is not None else None
+                if isinstance(key, str | int | bool):  # settings dicts are keyed by literals
+                    result[key] = self.eval(value_node, settings, parsed)
+            return result
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left, right = self.eval(node.left, settings, parsed), self.eval(node.right, settings, parsed)
             if isinstance(left, RelPath) and isinstance(right, str):
@@ -320,8 +321,9 @@ def _calls_in(value: ast.AST, module: PyModule) -> set[str]:
 
 def find_entries(files: ProjectFiles) -> list[DjangoEntry]:
     entries = []
+    words = tuple(q.rsplit(".", 1)[1] for q in DJANGO_ENTRY_CALLS)
     for module in files.modules():
-        if not module.name:
+        if not module.name or not module.mentions(*words):
             continue
         for node in module.tree.body:
             if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from dockwright.detect.files import ProjectFiles, PyModule
+from dockwright.detect.files import ProjectFiles, PyModule, statements
 
 # Calls whose first argument is the variable name.
 ENV_READ_FUNCTIONS = frozenset(
@@ -68,7 +68,9 @@ def _env_objects(module: PyModule, project_env_objects: frozenset[str] = frozens
         for alias, qual in module.aliases.items()
         if (qual in ENV_OBJECT_CONSTRUCTORS and alias == "env") or _tail(qual) in project_env_objects
     }
-    for node in ast.walk(module.tree):
+    if not module.mentions("Env"):
+        return names
+    for node in statements(module.tree):
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
@@ -91,7 +93,9 @@ def _environ_aliases(module: PyModule) -> set[str]:
         return isinstance(expr, ast.Attribute | ast.Name) and module.qualname(expr) == "os.environ"
 
     names: set[str] = set()
-    for node in ast.walk(module.tree):
+    if not module.mentions("environ"):
+        return names
+    for node in statements(module.tree):
         if isinstance(node, ast.Assign) and is_environ(node.value):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
@@ -211,5 +215,6 @@ def find_env_vars(files: ProjectFiles) -> tuple[str, ...]:
     modules = files.modules()
     built = frozenset(_tail(f"{m.name}.{name}") for m in modules for name in _env_objects(m))
     for module in modules:
-        names.update(module_env_vars(module, built))
+        if module.mentions("env", "getenv", "config", "Settings", "dj_database_url"):
+            names.update(module_env_vars(module, built))
     return tuple(sorted(names - PROCESS_VARIABLES))

@@ -57,6 +57,11 @@ class PyModule:
     app_dir: str  # sys.path entry that makes ``name`` importable ("" = project root)
     name: str  # dotted module name, "" when the file is not importable (odd file names)
     is_app_code: bool  # False for tests, docs, examples, conftest.py
+    source: str = ""
+
+    def mentions(self, *words: str) -> bool:
+        """Cheap text pre-filter so that whole-tree AST walks run only where they can match."""
+        return any(word in self.source for word in words)
 
     @cached_property
     def aliases(self) -> dict[str, str]:
@@ -75,12 +80,33 @@ class PyModule:
         return None
 
 
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(tree: ast.AST) -> list[ast.stmt]:
+    """Every statement in source order, nested ones included, without visiting expressions
+    (much cheaper than ``ast.walk`` on large files)."""
+    out: list[ast.stmt] = []
+
+    def visit(node: ast.AST) -> None:
+        for name in _BLOCK_FIELDS:
+            children = getattr(node, name, None)
+            if isinstance(children, list):
+                for child in children:
+                    if isinstance(child, ast.stmt):
+                        out.append(child)
+                    visit(child)
+
+    visit(tree)
+    return out
+
+
 def import_aliases(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
     package_parts = module.split(".") if module else []
     if not is_package and package_parts:
         package_parts = package_parts[:-1]
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -111,6 +137,7 @@ class ProjectFiles:
     root: Path
     files: tuple[str, ...]  # every non-ignored file, relative POSIX paths, sorted
     _modules: dict[str, PyModule | None] = field(default_factory=dict)
+    unparsable: list[str] = field(default_factory=list)  # files newer syntax or encoding errors hid
 
     @classmethod
     def scan(cls, root: Path) -> ProjectFiles:
@@ -147,11 +174,14 @@ class ProjectFiles:
             self._modules[rel] = self._parse(rel)
         return self._modules[rel]
 
-    def modules(self, *, app_code_only: bool = True) -> list[PyModule]:
+    def modules(self) -> list[PyModule]:
+        """Parsed app-code modules (tests, docs, examples and migrations are never parsed here)."""
         result = []
         for rel in self.python_files:
+            if not is_app_code(rel):
+                continue
             mod = self.module(rel)
-            if mod is not None and (mod.is_app_code or not app_code_only):
+            if mod is not None:
                 result.append(mod)
         return result
 
@@ -169,11 +199,16 @@ class ProjectFiles:
         try:
             if path.stat().st_size > MAX_SOURCE_BYTES:
                 return None
-            tree = ast.parse(path.read_bytes(), filename=rel)
+            data = path.read_bytes()
+            tree = ast.parse(data, filename=rel)
         except (SyntaxError, ValueError, OSError):
+            self.unparsable.append(rel)
             return None
         app_dir, name = self.locate_module(rel, tree)
-        return PyModule(path=rel, tree=tree, app_dir=app_dir, name=name, is_app_code=is_app_code(rel))
+        source = data.decode("utf-8", errors="replace")
+        return PyModule(
+            path=rel, tree=tree, app_dir=app_dir, name=name, is_app_code=is_app_code(rel), source=source
+        )
 
     def locate_module(self, rel: str, tree: ast.Module) -> tuple[str, str]:
         """(sys.path entry, dotted name) under which the file at ``rel`` is imported.
@@ -223,9 +258,11 @@ class ProjectFiles:
 
 
 def is_app_code(rel: str) -> bool:
-    """Tests, docs and examples are never the production app."""
+    """Tests, docs, examples and migration scripts are never the production app."""
     parts = PurePosixPath(rel).parts
     name = parts[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return False
+    if "migrations" in parts[:-1] and name != "env.py":
+        return False  # Django/Alembic migration modules: many, large, and never the app
     return not any(p in NON_APP_DIR_NAMES for p in parts[:-1])

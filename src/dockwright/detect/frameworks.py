@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from dockwright.detect.files import ProjectFiles, PyModule
+from dockwright.detect.files import ProjectFiles, PyModule, statements
 from dockwright.detect.model import Framework, Interface
 
 
@@ -125,15 +125,16 @@ def _assigned_names(node: ast.stmt) -> list[str]:
 
 def _find_factories(modules: list[PyModule], table: dict[str, Framework]) -> dict[str, _Factory]:
     factories: dict[str, _Factory] = {}
+    words = (*{q.rsplit(".", 1)[-1] for q in table}, *WSGI_APP_METHODS)
     for module in modules:
-        if not module.name:
+        if not module.name or not module.mentions(*words):
             continue
         for node in module.tree.body:
             if not isinstance(node, ast.FunctionDef):
                 continue
             built: dict[str, Framework] = {}
             framework: Framework | None = None
-            for inner in ast.walk(node):
+            for inner in statements(node):
                 if isinstance(inner, ast.Assign | ast.AnnAssign) and inner.value is not None:
                     kind = _constructed(module, inner.value, table)
                     if kind:
@@ -250,6 +251,8 @@ def _lookup_factory(module: PyModule, func: ast.expr, factories: dict[str, _Fact
 def _mounted_names(module: PyModule) -> set[str]:
     """Qualified names of objects this module mounts inside another app (sub-apps)."""
     names: set[str] = set()
+    if not module.mentions(".mount(", "Mount(", ".add_route(", "Host("):
+        return names
     for node in ast.walk(module.tree):
         if not isinstance(node, ast.Call):
             continue

@@ -11,7 +11,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from dockwright.detect.files import ProjectFiles, PyModule
+from dockwright.detect.files import ProjectFiles, PyModule, statements
 
 # Preference order of health route names; each group lists spellings of the same idea.
 HEALTH_NAMES: tuple[tuple[str, ...], ...] = (
@@ -123,6 +123,8 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
     router_prefix: dict[str, str] = {}
     include_prefix: dict[str, str] = {}
     for module in modules:
+        if not module.mentions("prefix", "path="):
+            continue
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 keyword = ROUTER_PREFIX_KEYWORDS.get(module.qualname(node.value.func) or "")
@@ -139,7 +141,8 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
                         include_prefix[_tail(qual)] = prefix
     routes: list[Route] = []
     for module in modules:
-        routes.extend(_module_routes(module, router_prefix, include_prefix))
+        if module.mentions("route", "Route", ".get(", "@get", "add_url_rule"):
+            routes.extend(_module_routes(module, router_prefix, include_prefix))
     routes.extend(_django_routes(files, root_urlconf, django_app_dir))
     return routes
 
@@ -148,7 +151,10 @@ def _module_routes(
     module: PyModule, router_prefix: dict[str, str], include_prefix: dict[str, str]
 ) -> list[Route]:
     routes = []
-    for node in ast.walk(module.tree):
+    nodes: list[ast.AST] = list(statements(module.tree))
+    if module.mentions("Route(", "add_url_rule(", "add_api_route("):
+        nodes = list(ast.walk(module.tree))  # route tables are expressions: walk everything
+    for node in nodes:
         calls: list[ast.Call] = []
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             calls = [d for d in node.decorator_list if isinstance(d, ast.Call)]

@@ -86,7 +86,10 @@ class StringHit:
 
 def string_hits(files: ProjectFiles, modules: list[PyModule]) -> list[StringHit]:
     hits: list[StringHit] = []
+    needles = tuple(needle for needle, _ in SERVICE_STRINGS)
     for module in modules:
+        if not module.mentions(*needles):
+            continue
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400:
                 for needle, service in SERVICE_STRINGS:
@@ -113,7 +116,7 @@ class CeleryApp:
 def find_celery_apps(modules: list[PyModule]) -> list[CeleryApp]:
     apps: list[CeleryApp] = []
     for module in modules:
-        if not module.name:
+        if not module.name or not module.mentions("Celery"):
             continue
         for node in module.tree.body:
             if (
@@ -138,6 +141,8 @@ def find_celery_apps(modules: list[PyModule]) -> list[CeleryApp]:
 def beat_signal(modules: list[PyModule]) -> tuple[str, int, str] | None:
     """(file, line, why) of the first sign of periodic tasks in the code or settings."""
     for module in modules:
+        if not module.mentions(*BEAT_SETTINGS, "django_celery_beat"):
+            continue
         for node in ast.walk(module.tree):
             name = None
             if isinstance(node, ast.Attribute) and node.attr in BEAT_SETTINGS:
@@ -216,6 +221,8 @@ def sqlite_dirs(modules: list[PyModule]) -> list[tuple[str, str, int]]:
     """Directories of SQLite files named in ``sqlite:///`` URLs (relative to the working dir)."""
     out = []
     for module in modules:
+        if not module.mentions("sqlite:"):
+            continue
         for node in ast.walk(module.tree):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
                 continue

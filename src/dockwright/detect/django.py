@@ -191,12 +191,12 @@ class SettingsEvaluator:
         if isinstance(node, ast.List | ast.Tuple):
             return [self.eval(e, settings, parsed) for e in node.elts]
         if isinstance(node, ast.Dict):
-            result: dict[Any, Any] = {}
+            mapping: dict[Any, Any] = {}
             for key_node, value_node in zip(node.keys, node.values, strict=True):
                 key = self.eval(key_node, settings, parsed) if key_node is not None else None
                 if isinstance(key, str | int | bool):  # settings dicts are keyed by literals
-                    result[key] = self.eval(value_node, settings, parsed)
-            return result
+                    mapping[key] = self.eval(value_node, settings, parsed)
+            return mapping
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left, right = self.eval(node.left, settings, parsed), self.eval(node.right, settings, parsed)
             if isinstance(left, RelPath) and isinstance(right, str):

@@ -355,3 +355,36 @@ def test_pre_commit_hook_definition() -> None:
     ):
         assert pattern.search(name), name
     assert not pattern.search("README.md")
+
+
+def test_version_does_not_import_the_linter(tmp_path: Path) -> None:
+    """Start-up stays light: `dockwright --version` loads neither the rules nor their parsers.
+    (The start-up time itself is measured in bench/lint_bench.py, not asserted here.)"""
+    result = run_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    import subprocess
+    import sys
+
+    traced = subprocess.run(
+        [sys.executable, "-m", "dockwright", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in traced.stderr.splitlines() if "|" in line}
+    heavy = {
+        name for name in imported if name.split(".")[0] in ("bashlex", "dockerfile", "ruamel", "jsonschema")
+    }
+    assert not heavy
+    assert not {name for name in imported if name.startswith("dockwright.lint")}
+
+
+def test_inline_ignore_in_compose_same_line(tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        {"compose.yaml": "services:\n  db:\n    image: postgres  # dockwright: ignore=DW805\n"},
+    )
+    result = run_cli("lint", "--select", "DW805", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout

@@ -149,8 +149,20 @@ CASES: list[Case] = [
     Case("DW301", "python-m-pip", df(f"FROM {SLIM}\nRUN python -m pip install -r requirements.txt\n"), (2,)),
     Case("DW301", "uv-pip", df(f"FROM {SLIM}\nRUN uv pip install --system flask\n"), (2,)),
     Case("DW301", "heredoc-run", df(f"FROM {SLIM}\nRUN <<EOF\nset -e\npip install flask\nEOF\n"), (2,)),
-    Case("DW301", "pip-with-uv-only-mount", df(f"FROM {SLIM}\nRUN --mount=type=cache,target=/root/.cache/uv pip install uv\n"), (2,)),
-    Case("DW301", "ok-custom-cache-dir-mount", df(f"FROM {SLIM}\nENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache pip install x\n"), ()),
+    Case(
+        "DW301",
+        "pip-with-uv-only-mount",
+        df(f"FROM {SLIM}\nRUN --mount=type=cache,target=/root/.cache/uv pip install uv\n"),
+        (2,),
+    ),
+    Case(
+        "DW301",
+        "ok-custom-cache-dir-mount",
+        df(
+            f"FROM {SLIM}\nENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache pip install x\n"
+        ),
+        (),
+    ),
     Case("DW301", "ok-flag", df(f"FROM {SLIM}\nRUN pip install --no-cache-dir flask\n"), ()),
     Case(
         "DW301",

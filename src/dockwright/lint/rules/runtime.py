@@ -486,7 +486,8 @@ def check_gunicorn(ctx: DockerfileContext) -> Iterator[Hit]:
         if missing:
             yield Hit(
                 run.instr.start_line,
-                f"gunicorn{_where(run)} runs without {' or '.join(missing)}; set them explicitly.",
+                f"gunicorn{_where(run)} runs without {' or '.join(missing)}; "
+                f"set {'them' if len(missing) > 1 else 'it'} explicitly.",
             )
 
 

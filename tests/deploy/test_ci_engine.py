@@ -29,6 +29,8 @@ LABELS = {"dockwright.test": "1"}
 
 
 def label_override(project: Path) -> None:
+    # compose loads env_file: .env even for `config`; the pipeline step writes the real one later.
+    shutil.copy(project / ".env.example", project / ".env")
     config = subprocess.run(
         [DOCKER, "compose", "-f", "compose.yaml", "config", "--format", "json"],
         cwd=project,

@@ -88,6 +88,15 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
     else:
         from_image = plan.base_image
     cache_mounts = " ".join(f"--mount=type=cache,target={t}" for t in plan.builder.cache_mounts)
+    dependency_commands = list(plan.builder.install_commands)
+    if plan.builder.server_requirements:
+        wanted = " ".join(shlex.quote(r) for r in plan.builder.server_requirements)
+        dependency_commands.append(f"uv pip install --python {facts.VENV}/bin/python {wanted}")
+    post_copy_commands = list(plan.builder.project_install_commands)
+    if r.collectstatic:
+        assignments = [f"{k}={shlex.quote(v)}" for k, v in r.collectstatic_env.items()]
+        post_copy_commands.append(" \\\n    ".join([*assignments, shlex.join(r.collectstatic)]))
+    post_copy_commands.append(f"chmod -R a+rX,go-w {r.workdir}")
     volumes = [m.volume for m in plan.app_volumes] + [s.volume for s in plan.services if s.volume]
     context = {
         "plan": plan,
@@ -98,7 +107,9 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
         "cache_mounts": cache_mounts,
         "pip_cache": facts.PIP_CACHE,
         "venv": facts.VENV,
-        "collectstatic_env": [f"{k}={shlex.quote(v)}" for k, v in r.collectstatic_env.items()],
+        "tool_commands": [*plan.builder.tool_install, plan.builder.venv_command],
+        "dependency_commands": dependency_commands,
+        "post_copy_commands": post_copy_commands,
         "app_service": APP_SERVICE,
         "image_services": [APP_SERVICE, *(s.name for s in plan.services if s.image is None)],
         "volumes": list(dict.fromkeys(volumes)),

@@ -175,10 +175,10 @@ class ComposeStack:
         (self.project_dir / "compose.e2e.yaml").write_text(text + "\n", encoding="utf-8")
         return override
 
-    def up(self, timeout_s: int = 180) -> None:
-        self.compose(
-            "up", "-d", "--wait", "--wait-timeout", str(timeout_s), "--no-build", timeout=timeout_s + 60
-        )
+    def up(self, *services: str, timeout_s: int = 180) -> None:
+        """Start ``services`` (all when none) and wait until every one is healthy or completed."""
+        wait = ["--wait", "--wait-timeout", str(timeout_s)]
+        self.compose("up", "-d", *wait, "--no-build", *services, timeout=timeout_s + 60)
 
     def down(self) -> None:
         self.compose("down", "--volumes", "--remove-orphans", "--timeout", "10", check=False)
@@ -261,7 +261,7 @@ class BuildStep:
     cached: bool
 
 
-_STEP_LINE = re.compile(r"^(#\d+) \[(?:(\S+) )?\d+/\d+\] (.+)$")
+_STEP_LINE = re.compile(r"^(#\d+) \[(?:(\S+)\s+)?\d+/\d+\] (.+)$")
 _CACHED_LINE = re.compile(r"^(#\d+) CACHED$")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -49,11 +50,12 @@ CacheDep = Annotated[NoteCache, Depends(get_cache)]
 
 def create_app(settings: Settings | None = None, *, redis_client: Redis | None = None) -> FastAPI:
     """Build the application. ``settings`` default to the environment, read at startup."""
+    # Now, not at startup: uvicorn logs "Started server process" between import and lifespan.
+    setup_logging(settings.log_level if settings else os.environ.get("LOG_LEVEL", "INFO").upper())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         conf = settings or Settings.from_env()
-        setup_logging(conf.log_level)
         engine = make_engine(conf.database_url)
         client = redis_client or Redis.from_url(conf.redis_url, socket_timeout=2, socket_connect_timeout=2)
         app.state.sessions = make_session_factory(engine)

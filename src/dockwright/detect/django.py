@@ -206,6 +206,8 @@ class SettingsEvaluator:
             left, right = self.eval(node.left, settings, parsed), self.eval(node.right, settings, parsed)
             if isinstance(left, str) and isinstance(right, str):
                 return left + right
+            if isinstance(left, RelPath) and isinstance(right, str) and right.startswith("/"):
+                return left.join(right.lstrip("/"))  # BASE_DIR + "/static" with os.path strings
             if isinstance(left, list) and isinstance(right, list):
                 return left + right
             return None

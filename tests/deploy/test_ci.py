@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml as pyyaml
-from conftest import build_plan, django_plan
+from deploy_factory import build_plan, django_plan
 
 from dockwright.deploy.ci import PIPELINE_FILES, ProjectTests, ci_pipeline, find_test_setup
 from dockwright.deploy.yamlio import load

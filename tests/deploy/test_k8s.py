@@ -11,7 +11,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml as pyyaml  # YAML 1.1, the dialect kubectl reads
-from conftest import DIGEST_IMAGE, SHA_IMAGE, build_plan, django_plan
+from deploy_factory import DIGEST_IMAGE, SHA_IMAGE, build_plan, django_plan
 
 from dockwright.deploy.k8s import K8sPolicy, k8s_manifests, memory_quantity, web_grace_period, web_workers
 from dockwright.deploy.yamlio import load

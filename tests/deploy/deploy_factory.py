@@ -1,12 +1,12 @@
-"""Hand-built ContainerPlans so the generators are tested without detect/plan."""
+"""Hand-built ContainerPlans so the generators are tested without detect/plan.
+
+A uniquely named module (not conftest.py) so `from deploy_factory import ...` can never pick up
+another directory's conftest."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
-
-import pytest
 
 from dockwright.plan.model import (
     BuilderStage,
@@ -122,13 +122,3 @@ def django_plan() -> ContainerPlan:
         services=("postgres", "redis", "celery-worker", "celery-beat", "migrate"),
         writable_dirs=("/app/media",),
     )
-
-
-@pytest.fixture
-def plan_factory() -> Callable[..., ContainerPlan]:
-    return build_plan
-
-
-@pytest.fixture
-def django() -> ContainerPlan:
-    return django_plan()

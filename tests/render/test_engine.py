@@ -416,3 +416,44 @@ def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
     cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
     assert cmdlines.count("uvicorn_worker.UvicornWorker") == 3, cmdlines  # arbiter + 2 workers
     check_hardening(container)
+
+
+def test_pipfile_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
+    """Pipenv: the lock is generated here at test time (pipenv resolves through the simple API);
+    the image installs its [default] section only. (Poetry cannot lock on these machines and PDM's
+    resolver trips over the index mirror, so their recipes are covered by plan and golden tests.)"""
+    root = image.root
+    (root / "Pipfile").write_text(
+        '[packages]\nflask = ">=3"\n\n[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.13"\n',
+        encoding="utf-8",
+    )
+    (root / "app.py").write_text(
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        '@app.get("/ping")\ndef ping() -> str:\n    return "pong"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "UV_NATIVE_TLS": "1", "PIPENV_VERBOSITY": "-1"}
+    lock = [sys.executable, "-m", "uv", "tool", "run", "--from", "pipenv>=2024.4", "pipenv", "lock"]
+    subprocess.run(lock, cwd=root, check=True, env=env, timeout=300, capture_output=True)
+    info = make_info(
+        root=str(root),
+        name="pinger",
+        framework="flask",
+        interface="wsgi",
+        app="app:app",
+        server="gunicorn",
+        server_in_dependencies=False,
+        dependency_manager="pipenv",
+        manifests=("Pipfile",),
+        lock_file="Pipfile.lock",
+        dependencies=("flask",),
+        health_path="/ping",
+    )
+    write_files(root, info)
+    image.build()
+    container = image.run(port=8000)
+    wait_healthy(container)
+    assert get("http://127.0.0.1:8000/ping") == (200, "pong")
+    venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
+    assert "flask" in venv and "pytest" not in venv  # [dev-packages] stay out
+    check_hardening(container)

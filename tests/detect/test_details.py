@@ -421,3 +421,35 @@ def test_unparsable_files_are_reported_not_fatal(project: Project) -> None:
     info = detect(root)
     assert info.app == "main:app"
     assert [(e.file, e.what) for e in info.evidence if e.what == "parse"] == [("legacy.py", "parse")]
+
+
+@pytest.mark.parametrize(
+    ("api_prefix", "expected"),
+    [('"/api/v1"', "/api/v1/utils/health-check/"), ("settings.API_V1_STR", None)],
+)
+def test_nested_router_prefixes(api_prefix: str, expected: str | None, project: Project) -> None:
+    """full-stack-fastapi-template: a wrong health path is worse than none."""
+    root = project(
+        {
+            "requirements.txt": "fastapi\n",
+            "app/__init__.py": "",
+            "app/config.py": "class Settings:\n    API_V1_STR = '/api/v1'\nsettings = Settings()\n",
+            "app/routes/__init__.py": "",
+            "app/routes/utils.py": (
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/utils')\n\n"
+                "@router.get('/health-check/')\nasync def health_check():\n    return True\n"
+            ),
+            "app/api.py": (
+                "from fastapi import APIRouter\nfrom app.routes import utils\n"
+                "api_router = APIRouter()\napi_router.include_router(utils.router)\n"
+            ),
+            "app/main.py": (
+                "from fastapi import FastAPI\nfrom app.api import api_router\nfrom app.config import settings\n"
+                f"app = FastAPI()\napp.include_router(api_router, prefix={api_prefix})\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert info.health_path == expected
+    health = next(e for e in info.evidence if e.what == "health")
+    assert (health.file, health.line) == ("app/routes/utils.py", 4)

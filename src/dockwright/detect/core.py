@@ -158,11 +158,18 @@ def detect_project(
     if choice.django and choice.django.settings:
         value = choice.django.settings.get("ROOT_URLCONF")
         root_urlconf = value if isinstance(value, str) else None
-    health = choose_health(find_routes(files, root_urlconf, choice.app_dir))
+    routes = find_routes(files, root_urlconf, choice.app_dir)
+    health = choose_health(routes)
+    unsure = choose_health(routes, certain=False)
     if health is not None:
         evidence.append(
             Evidence("health", health.file, health.line, f"{health.how} serves GET {health.path}")
         )
+    elif unsure is not None:
+        why = (
+            f"{unsure.how} is under a router prefix computed at run time: not used; the plan uses a TCP probe"
+        )
+        evidence.append(Evidence("health", unsure.file, unsure.line, why))
     else:
         evidence.append(Evidence("health", "", None, "no health route found: the plan uses a TCP probe"))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dockwright.detect.files import ProjectFiles, PyModule, statements
 
@@ -60,6 +60,7 @@ class Route:
     file: str
     line: int
     how: str
+    certain: bool = True  # False: a router prefix is computed at run time, so the full path is unknown
 
 
 def health_rank(path: str) -> tuple[int, int, int] | None:
@@ -118,38 +119,66 @@ def _tail(qualname: str) -> str:
     return ".".join(qualname.split(".")[-2:])
 
 
+@dataclass
+class _Prefixes:
+    """Router prefixes and include edges, so a route's full path can be rebuilt (or known unknowable)."""
+
+    own: dict[str, str | None] = field(default_factory=dict)  # router -> its prefix (None: not a literal)
+    parent: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # router -> (includer, prefix)
+
+    def resolve(self, router: str, depth: int = 0) -> str | None:
+        """Full prefix of everything ``router`` serves; None when a prefix is computed at run time."""
+        own = self.own.get(router, "")
+        if own is None or depth > 8:
+            return None
+        if router not in self.parent:
+            return own
+        includer, include = self.parent[router]
+        above = self.resolve(includer, depth + 1)
+        if include is None or above is None:
+            return None
+        return _join(above, include, own)
+
+
+def _prefix_argument(call: ast.Call, keyword: str) -> str | None:
+    """The literal prefix keyword ("" when absent); None when it is an expression."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                return kw.value.value
+            return None
+    return ""
+
+
 def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: str) -> list[Route]:
     modules = files.modules()
-    router_prefix: dict[str, str] = {}
-    include_prefix: dict[str, str] = {}
+    prefixes = _Prefixes()
     for module in modules:
-        if not module.mentions("prefix", "path="):
+        if not module.mentions("prefix", "path=", "Router(", "Blueprint("):
             continue
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 keyword = ROUTER_PREFIX_KEYWORDS.get(module.qualname(node.value.func) or "")
-                prefix = _str_arg(node.value, (keyword,), position=99) if keyword else None
-                for target in node.targets:
-                    if prefix and isinstance(target, ast.Name):
-                        router_prefix[_tail(f"{module.name}.{target.id}")] = prefix
+                if keyword:
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            own = _prefix_argument(node.value, keyword)
+                            prefixes.own[_tail(f"{module.name}.{target.id}")] = own
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 keyword = INCLUDE_PREFIX_KEYWORDS.get(node.func.attr)
-                if keyword and node.args:
-                    qual = module.qualname(node.args[0])
-                    prefix = _str_arg(node, (keyword,), position=99)
-                    if qual and prefix:
-                        include_prefix[_tail(qual)] = prefix
+                includer = module.qualname(node.func.value)
+                child = module.qualname(node.args[0]) if node.args else None
+                if keyword and includer and child:
+                    prefixes.parent[_tail(child)] = (_tail(includer), _prefix_argument(node, keyword))
     routes: list[Route] = []
     for module in modules:
         if module.mentions("route", "Route", ".get(", "@get", "add_url_rule"):
-            routes.extend(_module_routes(module, router_prefix, include_prefix))
+            routes.extend(_module_routes(module, prefixes))
     routes.extend(_django_routes(files, root_urlconf, django_app_dir))
     return routes
 
 
-def _module_routes(
-    module: PyModule, router_prefix: dict[str, str], include_prefix: dict[str, str]
-) -> list[Route]:
+def _module_routes(module: PyModule, prefixes: _Prefixes) -> list[Route]:
     routes = []
     nodes: list[ast.AST] = list(statements(module.tree))
     if module.mentions("Route(", "add_url_rule(", "add_api_route("):
@@ -167,7 +196,7 @@ def _module_routes(
         for call in calls:
             func = call.func
             qual = module.qualname(func) or ""
-            prefix = ""
+            prefix: str | None = ""
             path = _str_arg(call, ("path", "rule", "uri"))
             if path is None or not _allows_get(call):
                 continue
@@ -175,13 +204,13 @@ def _module_routes(
             how = f"{decorator}{ast.unparse(func)}({path!r})"
             if isinstance(func, ast.Attribute) and func.attr in ROUTE_METHODS | ROUTE_CALL_METHODS:
                 receiver = module.qualname(func.value)
-                if receiver:
-                    prefix = _join(
-                        include_prefix.get(_tail(receiver), ""), router_prefix.get(_tail(receiver), "")
-                    )
+                prefix = prefixes.resolve(_tail(receiver)) if receiver else ""
             elif qual not in ROUTE_FUNCTIONS:
                 continue
-            routes.append(Route(_join(prefix, path), module.path, call.lineno, how))
+            if prefix is None:
+                routes.append(Route(path, module.path, call.lineno, how, certain=False))
+            else:
+                routes.append(Route(_join(prefix, path), module.path, call.lineno, how))
     return routes
 
 
@@ -233,8 +262,10 @@ def _django_pattern(raw: str) -> str:
     return pattern
 
 
-def choose_health(routes: list[Route]) -> Route | None:
-    ranked = [(rank, route) for route in routes if (rank := health_rank(route.path)) is not None]
+def choose_health(routes: list[Route], *, certain: bool = True) -> Route | None:
+    """The preferred health route (only routes whose full path is known, unless ``certain=False``)."""
+    pool = [r for r in routes if r.certain == certain]
+    ranked = [(rank, route) for route in pool if (rank := health_rank(route.path)) is not None]
     if not ranked:
         return None
     return min(ranked, key=lambda item: (item[0], item[1].file, item[1].line))[1]

@@ -444,7 +444,8 @@ def test_nested_router_prefixes(api_prefix: str, expected: str | None, project: 
                 "api_router = APIRouter()\napi_router.include_router(utils.router)\n"
             ),
             "app/main.py": (
-                "from fastapi import FastAPI\nfrom app.api import api_router\nfrom app.config import settings\n"
+                "from fastapi import FastAPI\nfrom app.api import api_router\n"
+                "from app.config import settings\n"
                 f"app = FastAPI()\napp.include_router(api_router, prefix={api_prefix})\n"
             ),
         }

@@ -160,3 +160,9 @@ def test_decide_is_the_whole_overwrite_policy() -> None:
     assert decide("Dockerfile", "new\n", "old\n", force=True).action is Action.REPLACE
     assert is_secret_env_file(".env") and is_secret_env_file(".env.production")
     assert not is_secret_env_file(".env.example")
+
+
+def test_warns_when_gitignore_would_let_env_be_committed(project: Path) -> None:
+    assert "warning: .gitignore does not ignore .env" in dockwright("init", str(project), "--dry-run").stderr
+    (project / ".gitignore").write_text("*.log\n.env\n", encoding="utf-8")
+    assert "does not ignore .env" not in dockwright("init", str(project), "--dry-run").stderr

@@ -11,7 +11,7 @@ from info_factory import PSYCOPG2, django_info, flask_info, make_info
 from dockwright.detect.model import DjangoInfo
 from dockwright.errors import DockwrightError
 from dockwright.plan import make_plan
-from dockwright.plan.dockerignore import translate_gitignore, translate_gitignore_line
+from dockwright.plan.dockerignore import ignores, translate_gitignore, translate_gitignore_line
 from dockwright.plan.planner import default_web_concurrency, group_copies
 
 
@@ -364,3 +364,16 @@ def test_dockerignore_keeps_secrets_out_and_the_lock_in() -> None:
 def test_tests_are_kept_when_the_app_lives_in_them() -> None:
     lines = make_plan(make_info(app="tests.app:app")).dockerignore
     assert "tests" not in lines
+
+
+@pytest.mark.parametrize(
+    ("gitignore", "expected"),
+    [("", False), (".env\n", True), ("*.env\n.env*\n", True), ("/.env\n", True), (".env\n!.env\n", False)],
+)
+def test_gitignore_ignores_env(gitignore: str, expected: bool) -> None:
+    assert ignores(gitignore, ".env") is expected
+
+
+def test_privileged_port_is_noted() -> None:
+    assert any("privileged" in n for n in make_plan(make_info(port=80)).notes)
+    assert not any("privileged" in n for n in make_plan(make_info(port=8000)).notes)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import click
 
-from dockwright.commands._planning import build_plan, plan_options
+from dockwright.commands._planning import build_plan, plan_options, read_gitignore
 from dockwright.errors import DockwrightError
 from dockwright.fsutil import atomic_write, unified_diff
+from dockwright.plan.dockerignore import ignores
 
 
 class Action(Enum):
@@ -103,6 +104,12 @@ def command(
         f"dockwright init: {path} - {info.framework} app {info.app}, served by {plan.server} on port "
         f"{plan.runtime.port}, Python {plan.python_version}, dependencies from {lock}"
     )
+    if not ignores(read_gitignore(path), ".env"):
+        click.echo(
+            "warning: .gitignore does not ignore .env: add a line `.env` before creating it, so the "
+            "secrets in it are never committed.",
+            err=True,
+        )
     if dry_run:
         for change in changes:
             click.echo(f"\n===== {change.name} ({_dry_label(change)}) =====")

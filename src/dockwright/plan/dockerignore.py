@@ -7,6 +7,7 @@ pattern is anchored at the build-context root; .gitignore has directory-only pat
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable
 
 
@@ -43,3 +44,14 @@ def translate_gitignore(text: str) -> tuple[str, ...]:
 def keep_exceptions(needed: Iterable[str]) -> tuple[str, ...]:
     """``!path`` lines that re-include files the build must see, whatever the patterns above say."""
     return tuple(f"!{path}" for path in dict.fromkeys(needed))
+
+
+def ignores(gitignore: str, name: str) -> bool:
+    """Whether a top-level file ``name`` is ignored by this .gitignore text (last match wins)."""
+    ignored = False
+    for pattern in translate_gitignore(gitignore):
+        negate = pattern.startswith("!")
+        bare = pattern.lstrip("!").removeprefix("**/")
+        if fnmatch.fnmatchcase(name, bare):
+            ignored = not negate
+    return ignored

@@ -595,6 +595,11 @@ def plan_notes(info: ProjectInfo, server: ServerKind) -> tuple[str, ...]:
         notes.append(
             "no lock file: dependency versions are resolved at build time; commit a uv.lock to pin them"
         )
+    if info.port < 1024:
+        notes.append(
+            f"port {info.port} is privileged: the non-root user can bind it under Docker (which allows"
+            " unprivileged low ports) but not everywhere (e.g. Kubernetes); prefer a port >= 1024"
+        )
     if info.health_path is None:
         notes.append("no health route found: the HEALTHCHECK only checks that the port accepts connections")
     return tuple(notes)

@@ -23,7 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -440,6 +440,19 @@ def test_example_stack_job_web_and_workers_under_their_constraints(
     values = {var.name: var.placeholder for var in plan.env if var.placeholder and not var.secret}
     values.update({key: value.format(password=password) for key, value in stack["values"].items()})
     extra_env = [arg for key, value in stack["extra_env"].items() for arg in ("--env", f"{key}={value}")]
+    worker_plans = [svc for svc in plan.services if svc.kind == "celery-worker"]
+    if worker_plans and not any(svc.kind == "celery-beat" for svc in plan.services):
+        # No example schedules periodic tasks; add beat as plan would, to prove its Deployment too.
+        from dockwright.plan.planner import celery_command
+
+        celery_app = worker_plans[0].command[worker_plans[0].command.index("-A") + 1]
+        beat = replace(
+            worker_plans[0],
+            name="beat",
+            kind="celery-beat",
+            command=celery_command("celery-beat", celery_app),
+        )
+        plan = replace(plan, services=(*plan.services, beat))
     files = k8s_manifests(plan, image=tag, replicas=2)
     try:
         result = docker.build(
@@ -490,6 +503,7 @@ def test_example_stack_job_web_and_workers_under_their_constraints(
                 time.sleep(0.5)
             logs = docker.logs(container)
             assert ready in logs, logs[-3000:]
+            assert "Read-only file system" not in logs and "Permission denied" not in logs, logs[-3000:]
             for arg in worker.args:
                 if arg.startswith("--concurrency="):
                     assert f"concurrency: {arg.split('=')[1]} (prefork)" in logs

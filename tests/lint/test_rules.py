@@ -870,6 +870,26 @@ CASES: list[Case] = [
     ),
     Case(
         "DW807",
+        "code-dir-mount",
+        {
+            "compose.yaml": "services:\n  web:\n    build: .\n    volumes:\n      - ./src:/app/src\n",
+            "src/app/__init__.py": "",
+        },
+        (5,),
+        "compose.yaml",
+    ),
+    Case(
+        "DW807",
+        "ok-data-dir-mount",
+        {
+            "compose.yaml": "services:\n  web:\n    build: .\n    volumes:\n      - ./data:/app/data\n",
+            "data/x.sqlite3": "",
+        },
+        (),
+        "compose.yaml",
+    ),
+    Case(
+        "DW807",
         "ok-config-file-mount",
         {
             "compose.yaml": "services:\n  web:\n    build: .\n    volumes:\n      - ./gunicorn.conf.py:/app/gunicorn.conf.py:ro\n"

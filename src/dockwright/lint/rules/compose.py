@@ -327,6 +327,19 @@ def check_db_volume(ctx: ComposeContext) -> Iterator[Hit]:
         yield Hit(service.line, message)
 
 
+def _is_source_mount(ctx: ComposeContext, source: str) -> bool:
+    """The project root, or a directory of it that holds Python code (not a data or config mount)."""
+    if source in (".", "./"):
+        return True
+    if not source.startswith(("./", "../")):
+        return False
+    directory = ctx.file.parent / source
+    try:
+        return directory.is_dir() and (any(directory.glob("*.py")) or any(directory.glob("*/__init__.py")))
+    except OSError:
+        return False
+
+
 @rule(
     code="DW807",
     name="dev-settings-in-base-compose",
@@ -386,9 +399,7 @@ def check_dev_settings(ctx: ComposeContext) -> Iterator[Hit]:
             else:
                 parts = str(item).split(":")
                 source = parts[0] if len(parts) >= 2 else ""
-            if source in (".", "./") or (
-                source.startswith("./") and "." not in source[2:].rsplit("/", 1)[-1]
-            ):
+            if _is_source_mount(ctx, source):
                 yield Hit(
                     item_line(volumes, index, service.line),
                     f"{service.name} bind-mounts `{source}` over the built "

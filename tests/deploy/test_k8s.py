@@ -437,3 +437,13 @@ def test_settings_with_app_defaults_are_optional_keys() -> None:
     assert "optional" not in env["LOG_LEVEL"]["valueFrom"]["configMapKeyRef"]
     assert "optional" not in env["API_TOKEN"]["valueFrom"]["secretKeyRef"]  # secrets are never optional
     assert "optional ConfigMap keys (the app has a default): `CACHE_TTL_SECONDS`" in files["README.md"]
+
+
+def test_writable_dirs_get_distinct_valid_volumes() -> None:
+    plan = build_plan(writable_dirs=("/app/data", "/app-data", "/tmp", "/app/media/"))
+    files = k8s_manifests(plan, image=SHA_IMAGE, replicas=1)
+    pod = web(files)["spec"]["template"]["spec"]
+    mounts = {m["mountPath"]: m["name"] for m in pod["containers"][0]["volumeMounts"]}
+    assert set(mounts) == {"/tmp", "/app/data", "/app-data", "/app/media"}
+    assert len(set(mounts.values())) == 4
+    kubernetes_validate.validate(web(files), K8S_VERSIONS[0], strict=True)

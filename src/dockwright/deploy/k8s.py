@@ -210,13 +210,20 @@ def _writable_mounts(plan: ContainerPlan) -> list[tuple[str, str]]:
     paths = ["/tmp", *(d for d in plan.runtime.writable_dirs if d.rstrip("/") != "/tmp")]
     mounts: list[tuple[str, str]] = []
     seen: set[str] = set()
+    names: set[str] = set()
     for path in paths:
         path = path.rstrip("/") or "/"
         if not path.startswith("/") or path in seen:
             continue
         seen.add(path)
         base = dns_name(path.strip("/").replace("/", "-") or "root", max_len=50)
-        mounts.append((f"{base}-dir" if base != "tmp" else "tmp", path))
+        name = f"{base}-dir" if base != "tmp" else "tmp"
+        suffix = 2
+        while name in names:  # "/app/data" and "/app-data" would otherwise share a volume name
+            name = f"{base}-dir-{suffix}"
+            suffix += 1
+        names.add(name)
+        mounts.append((name, path))
     return mounts
 
 

@@ -454,3 +454,70 @@ def test_nested_router_prefixes(api_prefix: str, expected: str | None, project: 
     assert info.health_path == expected
     health = next(e for e in info.evidence if e.what == "health")
     assert (health.file, health.line) == ("app/routes/utils.py", 4)
+
+
+def test_uv_workspace_member_holds_the_app(project: Project) -> None:
+    """full-stack-fastapi-template layout: a virtual workspace root, the app in a member."""
+    root = project(
+        {
+            "pyproject.toml": (
+                '[dependency-groups]\ndev = ["typer"]\n\n[tool.uv.workspace]\nmembers = ["backend"]\n'
+            ),
+            "backend/pyproject.toml": (
+                '[project]\nname = "app"\nversion = "0"\n'
+                'dependencies = ["fastapi[standard]", "psycopg[binary]"]\n'
+            ),
+            "backend/app/__init__.py": "",
+            "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "uv.lock": """
+                version = 1
+                [manifest]
+                members = ["app"]
+
+                [[package]]
+                name = "app"
+                version = "0"
+                source = { editable = "backend" }
+                dependencies = [
+                    { name = "fastapi", extra = ["standard"] },
+                    { name = "psycopg", extra = ["binary"] },
+                ]
+
+                [[package]]
+                name = "fastapi"
+                version = "1"
+                source = { registry = "https://index.example/simple" }
+                [package.optional-dependencies]
+                standard = [{ name = "uvicorn" }]
+
+                [[package]]
+                name = "uvicorn"
+                version = "1"
+                source = { registry = "https://index.example/simple" }
+
+                [[package]]
+                name = "psycopg"
+                version = "3"
+                source = { registry = "https://index.example/simple" }
+                [package.optional-dependencies]
+                binary = [{ name = "psycopg-binary" }]
+
+                [[package]]
+                name = "psycopg-binary"
+                version = "3"
+                source = { registry = "https://index.example/simple" }
+
+                [[package]]
+                name = "typer"
+                version = "1"
+                source = { registry = "https://index.example/simple" }
+            """,
+        }
+    )
+    info = detect(root)
+    assert (info.app, info.app_dir) == ("app.main:app", "backend")
+    assert info.manifests == ("pyproject.toml", "uv.lock", "backend/pyproject.toml")
+    assert info.dependencies == ("fastapi", "psycopg")
+    assert info.server_in_dependencies
+    assert info.native == ()  # psycopg[binary]
+    assert info.services == ("postgres",)

@@ -237,7 +237,7 @@ def detect_dependencies(files: ProjectFiles, pyproject: Pyproject | None) -> Dep
         _read_pipenv(files, result)
     else:
         assert pyproject is not None
-        _read_pyproject(pyproject, manager, result)
+        _read_pyproject(files, pyproject, manager, result)
     if lock_file is not None:
         result.locked = read_lock(files, manager, lock_file)
         result.evidence.append(
@@ -438,7 +438,9 @@ def _declared(
 # --- pyproject-based managers ----------------------------------------------------------------
 
 
-def _read_pyproject(pyproject: Pyproject, manager: DependencyManager, result: DependencySet) -> None:
+def _read_pyproject(
+    files: ProjectFiles, pyproject: Pyproject, manager: DependencyManager, result: DependencySet
+) -> None:
     result.manifests = ["pyproject.toml"] + ([result.lock_file] if result.lock_file else [])
     result.requirements.extend(_pep621_requirements(pyproject))
     if manager == "poetry":
@@ -446,8 +448,15 @@ def _read_pyproject(pyproject: Pyproject, manager: DependencyManager, result: De
     if manager == "uv":
         # Path dependencies and workspace members must be present before `uv sync` can resolve.
         for member in pyproject.table("tool", "uv", "workspace").get("members", []) or []:
-            if isinstance(member, str) and "*" not in member:
-                result.manifests.append(f"{member.rstrip('/')}/pyproject.toml")
+            if not isinstance(member, str) or "*" in member:
+                continue
+            member_file = f"{member.rstrip('/')}/pyproject.toml"
+            if files.exists(member_file):
+                result.manifests.append(member_file)
+                # The workspace's members are what `uv sync` installs: their runtime deps count.
+                member_text = read_text(files.root, member_file)
+                member_project = Pyproject(load_toml(files.root, member_file), member_text, member_file)
+                result.requirements.extend(_pep621_requirements(member_project))
     sources = pyproject.table("tool", "uv", "sources") if manager == "uv" else {}
     for source in sources.values():
         if isinstance(source, dict) and isinstance(source.get("path"), str):
@@ -565,7 +574,8 @@ def _uv_production_closure(packages: list[Any]) -> list[tuple[str, str | None]]:
             continue
         by_name.setdefault(canonicalize_name(str(package["name"])), []).append(package)
         source = package.get("source", {})
-        if isinstance(source, dict) and (source.get("editable") == "." or source.get("virtual") == "."):
+        # The project itself and its workspace members are the local (editable/virtual) packages.
+        if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             roots.append(package)
     if not roots:
         return [(name, None) for name in by_name]

@@ -718,6 +718,26 @@ CASES: list[Case] = [
     ),
     Case(
         "DW801",
+        "list-form-with-healthcheck",
+        {
+            "compose.yaml": "services:\n  web:\n    build: .\n    depends_on:\n      - db\n      - worker\n"
+            "  worker:\n    build: .\n  db:\n    image: postgres:17\n    healthcheck:\n      test: [CMD, pg_isready]\n"
+        },
+        (5,),
+        "compose.yaml",
+    ),
+    Case(
+        "DW801",
+        "flow-list-with-healthcheck",
+        {
+            "compose.yaml": "services:\n  web:\n    build: .\n    depends_on: [db]\n"
+            "  db:\n    image: postgres:17\n    healthcheck:\n      test: [CMD, pg_isready]\n"
+        },
+        (4,),
+        "compose.yaml",
+    ),
+    Case(
+        "DW801",
         "service-started",
         {
             "compose.yaml": "services:\n  web:\n    build: .\n    depends_on:\n      redis:\n        condition: service_started\n"

@@ -24,6 +24,43 @@ def _database_services(ctx: ComposeContext) -> dict[str, ComposeService]:
     return {s.name: s for s in services(ctx.data) if s.image and database_kind(s.image)}
 
 
+def _depends_on_fix(
+    ctx: ComposeContext, service: ComposeService, deps: list[Any], databases: dict[str, ComposeService]
+) -> Fix | None:
+    """Rewrite a list-form ``depends_on`` as a mapping: databases wait for ``service_healthy``,
+    other services keep ``service_started``. Only when every database dependency has a healthcheck
+    (otherwise compose refuses to start) and the list is plain (one name per line, or one flow line)."""
+    names = [str(n) for n in deps]
+    if not names or any("healthcheck" not in databases[n].data for n in names if n in databases):
+        return None
+    start = key_line(service.data, "depends_on", 0)
+    if start <= 0 or start > len(ctx.lines):
+        return None
+    key = ctx.lines[start - 1]
+    indent = key[: len(key) - len(key.lstrip())]
+    if re.fullmatch(r"\s*depends_on:\s*\[[^\]#]*\]\s*", key):
+        end = start
+    elif key.strip() == "depends_on:":
+        end = start + len(names)
+        body = ctx.lines[start:end]
+        if len(body) != len(names) or any(
+            not re.fullmatch(rf"\s*-\s*[\"']?{re.escape(n)}[\"']?\s*", line)
+            for line, n in zip(body, names, strict=True)
+        ):
+            return None
+    else:
+        return None
+    lines = [f"{indent}depends_on:"]
+    for name in names:
+        condition = "service_healthy" if name in databases else "service_started"
+        lines += [f"{indent}  {name}:", f"{indent}    condition: {condition}"]
+    return Fix(
+        "wait for healthy databases",
+        safe=False,
+        edits=(Edit(ctx.path, start, end, "\n".join(lines) + "\n"),),
+    )
+
+
 @rule(
     code="DW801",
     name="depends-on-without-healthy",
@@ -52,8 +89,12 @@ def _database_services(ctx: ComposeContext) -> dict[str, ComposeService]:
               db:
                 condition: service_healthy
     """,
-    fix="none",
-    fix_notes="Needs a healthcheck on the database (DW802) to work.",
+    fix="unsafe",
+    fix_notes="""
+        Rewrites a list-form `depends_on` as a mapping with `condition: service_healthy` for the
+        databases (`service_started` for the rest), when every database has a healthcheck (DW802).
+        Unsafe: startup now waits for the database to be healthy.
+    """,
     references=("https://docs.docker.com/compose/how-tos/startup-order/",),
 )
 def check_depends_on(ctx: ComposeContext) -> Iterator[Hit]:
@@ -61,11 +102,13 @@ def check_depends_on(ctx: ComposeContext) -> Iterator[Hit]:
     for service in services(ctx.data):
         deps = service.data.get("depends_on")
         if isinstance(deps, list):
+            fix = _depends_on_fix(ctx, service, deps, databases)
             for index, name in enumerate(deps):
                 if str(name) in databases:
                     yield Hit(
                         item_line(deps, index, key_line(service.data, "depends_on", service.line)),
                         f"{service.name} depends on {name} without `condition: service_healthy`.",
+                        fix,
                     )
         elif isinstance(deps, dict):
             for name, spec in deps.items():

@@ -521,3 +521,35 @@ def test_uv_workspace_member_holds_the_app(project: Project) -> None:
     assert info.server_in_dependencies
     assert info.native == ()  # psycopg[binary]
     assert info.services == ("postgres",)
+
+
+def test_django_in_src_with_settings_package(project: Project) -> None:
+    root = project(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "0"\ndependencies = ["django", "whitenoise"]\n'
+            ),
+            "src/manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+            "src/shop/__init__.py": "",
+            "src/shop/settings/__init__.py": "from .production import *  # noqa\n",
+            "src/shop/settings/production.py": (
+                "import os\nfrom os.path import abspath, dirname\n"
+                "BASE_DIR = dirname(dirname(dirname(abspath(__file__))))\n"
+                "INSTALLED_APPS = ['django.contrib.staticfiles']\n"
+                "STATIC_ROOT = BASE_DIR + '/collected'\nMEDIA_ROOT = '/var/lib/shop/media'\n"
+            ),
+            "src/shop/wsgi.py": (
+                "from django.core.wsgi import get_wsgi_application\nfrom whitenoise import WhiteNoise\n"
+                "application = WhiteNoise(get_wsgi_application())\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert (info.app, info.app_dir) == ("shop.wsgi:application", "src")
+    assert info.django is not None
+    assert (info.django.manage_py, info.django.settings_module) == ("src/manage.py", "shop.settings")
+    # static_root is root-relative, django.static_root app-dir-relative; absolute paths stay absolute
+    assert (info.static_root, info.django.static_root) == ("src/collected", "collected")
+    assert info.writable_dirs == ("/var/lib/shop/media",)
+    info = detect(root, app="shop.wsgi:application", python="3.13")
+    assert (info.app, info.framework, info.python) == ("shop.wsgi:application", "django", "3.13")

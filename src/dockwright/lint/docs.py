@@ -68,7 +68,7 @@ def render_rules_markdown() -> str:
         " Do not edit by hand: tests/lint/test_docs.py fails when this file is stale. -->",
         "",
         f"{len(rules)} rules. `dockwright explain CODE` prints the same text in a terminal.",
-        'Severity is the default; change it with `severity = {{ CODE = "info" }}` in `[tool.dockwright]`.',
+        'Severity is the default; change it with `severity = { CODE = "info" }` in `[tool.dockwright]`.',
         "",
         "| Code | Name | Severity | Fix | Peers |",
         "|---|---|---|---|---|",

@@ -94,6 +94,17 @@ def _sarif_rule(rule: Rule, severity: Severity) -> dict[str, object]:
     }
 
 
+def _artifact(path: str) -> dict[str, str]:
+    """Relative paths are relative to %SRCROOT% (where lint ran); absolute ones become file: URIs."""
+    if path.startswith("/"):
+        from pathlib import PurePosixPath
+
+        return {"uri": PurePosixPath(path).as_uri()}
+    from urllib.parse import quote
+
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
 def render_sarif(findings: list[Finding], rules: Iterable[tuple[Rule, Severity]]) -> str:
     rule_list = list(rules)
     index = {rule.code: i for i, (rule, _) in enumerate(rule_list)}
@@ -106,7 +117,7 @@ def render_sarif(findings: list[Finding], rules: Iterable[tuple[Rule, Severity]]
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(f.path),
                         "region": {"startLine": f.line, "endLine": max(f.line, f.end_line)},
                     }
                 }

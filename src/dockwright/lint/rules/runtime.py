@@ -199,7 +199,7 @@ def check_healthcheck(ctx: DockerfileContext) -> Iterator[Hit]:
         expansion gets `exec` in front. Commands with `&&`, pipes or redirections are left alone.
     """,
     references=("https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",),
-    aliases=("hadolint DL3025",),
+    aliases=("hadolint DL3025", "BuildKit JSONArgsRecommended"),
 )
 def check_shell_form(ctx: DockerfileContext) -> Iterator[Hit]:
     final = ctx.model.final

@@ -112,7 +112,7 @@ def check_root(ctx: DockerfileContext) -> Iterator[Hit]:
     """,
     fix="none",
     references=("https://docs.docker.com/build/building/secrets/",),
-    aliases=("hadolint DL3064", "Trivy DS031", "Checkov CKV_SECRET_*"),
+    aliases=("hadolint DL3064", "Trivy DS031", "Checkov CKV_SECRET_*", "BuildKit SecretsUsedInArgOrEnv"),
 )
 def check_secrets(ctx: DockerfileContext) -> Iterator[Hit]:
     lineage = ctx.model.final_lineage

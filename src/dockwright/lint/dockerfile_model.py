@@ -8,7 +8,6 @@ RUN has, and which shell commands it runs (see ``shell``).
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,7 +40,6 @@ KNOWN_INSTRUCTIONS = frozenset(
 _VAR = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
 )
-_IGNORE = re.compile(r"#\s*dockwright:\s*ignore\s*=\s*(?P<codes>[A-Za-z0-9_, ]+)", re.IGNORECASE)
 
 
 class DockerfileSyntaxError(Exception):
@@ -104,7 +102,6 @@ class Instruction:
     heredocs: tuple[tuple[str, str], ...]  # (name, content)
     stage: int
     env: Mapping[str, str]  # ENV and ARG values in effect before this instruction
-    ignored: frozenset[str] = frozenset()  # codes from `# dockwright: ignore=` right above
 
     def flag(self, name: str) -> str | None:
         """Value of ``--name=value`` (last one wins), or '' for a bare ``--name``; None when absent."""
@@ -242,24 +239,6 @@ class DockerfileModel:
     def is_multistage(self) -> bool:
         return len(self.stages) > 1
 
-    def comment_lines_above(self, line: int) -> Iterator[str]:
-        """Comment lines directly above ``line`` (1-based), nearest first."""
-        index = line - 2
-        while index >= 0 and self.lines[index].lstrip().startswith("#"):
-            yield self.lines[index]
-            index -= 1
-
-
-def _parse_ignores(lines: list[str], line: int) -> frozenset[str]:
-    codes: set[str] = set()
-    index = line - 2
-    while index >= 0 and lines[index].lstrip().startswith("#"):
-        match = _IGNORE.search(lines[index])
-        if match:
-            codes.update(c.strip().upper() for c in match.group("codes").split(",") if c.strip())
-        index -= 1
-    return frozenset(codes)
-
 
 def _env_pairs(instr_value: tuple[str, ...]) -> list[tuple[str, str]]:
     values = list(instr_value)
@@ -307,7 +286,6 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:
             heredocs=tuple((h.name or "", h.content or "") for h in (item.heredocs or ())),
             stage=len(model.stages) - 1,
             env=variables,
-            ignored=_parse_ignores(lines, start_line),
         )
         if cmd not in KNOWN_INSTRUCTIONS:
             model.unknown.append(instr)
@@ -362,11 +340,3 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:
     if model.stages:
         model.stages[-1].end_env = variables
     return model
-
-
-def shell_words(text: str) -> list[str]:
-    """Split a shell-form instruction into words without ever raising."""
-    try:
-        return shlex.split(text, comments=False)
-    except ValueError:
-        return text.split()

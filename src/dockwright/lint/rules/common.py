@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Iterator
@@ -39,10 +38,6 @@ class ImageRef:
     def is_python(self) -> bool:
         return bool(PYTHON_IMAGE.match(self.name))
 
-    @property
-    def is_distroless(self) -> bool:
-        return "distroless" in self.name or self.name.startswith("cgr.dev/chainguard/")
-
 
 def parse_image(reference: str) -> ImageRef:
     ref = reference.strip()
@@ -57,14 +52,6 @@ def parse_image(reference: str) -> ImageRef:
     return ImageRef(name=ref.lower(), tag=tag, digest=digest)
 
 
-def is_stage_reference(model: DockerfileModel, stage: Stage) -> bool:
-    return stage.parent is not None
-
-
-def stage_label(stage: Stage) -> str:
-    return f"stage {stage.name!r}" if stage.name else f"stage {stage.index}"
-
-
 def instruction_commands(instr: Instruction) -> tuple[Command, ...]:
     """Commands run by a CMD/ENTRYPOINT/RUN/HEALTHCHECK, whatever its form."""
     if instr.cmd == "RUN":
@@ -77,32 +64,6 @@ def instruction_commands(instr: Instruction) -> tuple[Command, ...]:
     if instr.json:
         return parse_exec(value)
     return parse_script(" ".join(value))
-
-
-def process_argv(stage: Stage) -> tuple[list[str], Instruction | None, bool]:
-    """The container's process as argv (ENTRYPOINT + CMD), the instruction that defines the server,
-    and whether it is shell form. ``([], None, False)`` when neither is set."""
-    entry = stage.last("ENTRYPOINT")
-    cmd = stage.last("CMD")
-    if entry is None and cmd is None:
-        return [], None, False
-    argv: list[str] = []
-    shell = False
-    for instr in (entry, cmd):
-        if instr is None:
-            continue
-        if instr.json:
-            argv.extend(instr.value)
-        else:
-            shell = True
-            argv.extend(shell_split(" ".join(instr.value)))
-    # the instruction naming a server wins as the place to report
-    where = cmd if cmd is not None else entry
-    if entry is not None and cmd is not None:
-        entry_words = " ".join(entry.value)
-        if any(s in entry_words for s in PYTHON_SERVERS) or "python" in entry_words:
-            where = entry if not any(s in " ".join(cmd.value) for s in PYTHON_SERVERS) else cmd
-    return argv, where, shell
 
 
 def process_commands(stage: Stage) -> list[tuple[Command, Instruction]]:
@@ -137,10 +98,6 @@ def insert_after(path: str, line: int, text: str, description: str, safe: bool) 
 
 def source_lines(lines: list[str], instr: Instruction) -> str:
     return "\n".join(lines[instr.start_line - 1 : instr.end_line])
-
-
-def exec_form(argv: list[str]) -> str:
-    return json.dumps(argv)
 
 
 def runs_python(model: DockerfileModel) -> bool:

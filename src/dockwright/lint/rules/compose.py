@@ -16,10 +16,6 @@ from dockwright.lint.rules.common import parse_image
 _DEV_COMMAND = re.compile(r"--reload\b|\bflask\b.*\brun\b|\brunserver\b|\bfastapi\s+dev\b|--debug\b")
 
 
-def _by_name(ctx: ComposeContext) -> dict[str, ComposeService]:
-    return {s.name: s for s in services(ctx.data)}
-
-
 def _database_services(ctx: ComposeContext) -> dict[str, ComposeService]:
     return {s.name: s for s in services(ctx.data) if s.image and database_kind(s.image)}
 

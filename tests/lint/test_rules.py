@@ -645,6 +645,49 @@ CASES: list[Case] = [
     ),
     Case("DW608", "ok-ipv6-any", df(f'FROM {SLIM}\nCMD ["hypercorn", "-b", "[::]:8000", "app:app"]\n'), ()),
     Case("DW608", "ok-uds", df(f'FROM {SLIM}\nCMD ["uvicorn", "app:app", "--uds", "/tmp/s"]\n'), ()),
+    Case("DW609", "flask-debug", df(f"FROM {SLIM}\nENV FLASK_DEBUG=1\n"), (2,)),
+    Case(
+        "DW609",
+        "django-debug-inherited",
+        df(f"FROM {SLIM} AS base\nENV DJANGO_DEBUG=True\nFROM base\n"),
+        (2,),
+    ),
+    Case("DW609", "flask-env-development", df(f"FROM {SLIM}\nENV FLASK_ENV=development\n"), (2,)),
+    Case("DW609", "ok-debug-off", df(f"FROM {SLIM}\nENV FLASK_DEBUG=0 DJANGO_DEBUG=False\n"), ()),
+    Case("DW609", "ok-debug-in-test-stage", df(f"FROM {SLIM} AS test\nENV DEBUG=1\nFROM {SLIM}\n"), ()),
+    Case(
+        "DW610",
+        "curl-in-slim",
+        df(f"FROM {SLIM}\nHEALTHCHECK CMD curl -f http://127.0.0.1:8000/ || exit 1\n"),
+        (2,),
+    ),
+    Case(
+        "DW610",
+        "wget-exec-form-in-slim",
+        df(f'FROM {SLIM}\nHEALTHCHECK CMD ["wget", "-qO-", "http://127.0.0.1:8000/"]\n'),
+        (2,),
+    ),
+    Case(
+        "DW610",
+        "ok-curl-installed",
+        df(
+            f"FROM {SLIM}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nHEALTHCHECK CMD curl -f http://127.0.0.1:8000/\n"
+        ),
+        (),
+    ),
+    Case(
+        "DW610",
+        "ok-full-image-has-curl",
+        df("FROM python:3.13-trixie\nHEALTHCHECK CMD curl -f http://127.0.0.1:8000/\n"),
+        (),
+    ),
+    Case(
+        "DW610",
+        "ok-alpine-busybox-wget",
+        df("FROM python:3.13-alpine\nHEALTHCHECK CMD wget -qO- http://127.0.0.1:8000/\n"),
+        (),
+    ),
+    Case("DW610", "ok-python-probe", df(f'FROM {SLIM}\nHEALTHCHECK CMD ["python", "-c", "print(1)"]\n'), ()),
     # ---------------------------------------------------------------- DW7xx .dockerignore
     Case("DW701", "missing-with-copy-all", {"Dockerfile": f"FROM {SLIM}\nWORKDIR /app\nCOPY . .\n"}, (3,)),
     Case("DW701", "ok-present", df(f"FROM {SLIM}\nCOPY . .\n"), ()),
@@ -887,6 +930,13 @@ CASES: list[Case] = [
         },
         (),
         "compose.override.yaml",
+    ),
+    Case(
+        "DW807",
+        "debug-env",
+        {"compose.yaml": "services:\n  web:\n    build: .\n    environment:\n      DJANGO_DEBUG: 'true'\n"},
+        (5,),
+        "compose.yaml",
     ),
     Case(
         "DW807",

@@ -69,6 +69,18 @@ SERVER_DEFAULT_HOST: dict[str, str] = {
     "waitress-serve": "0.0.0.0",
 }
 
+# environment settings that switch a framework into debug mode
+DEBUG_SWITCHES = frozenset({"FLASK_DEBUG", "DJANGO_DEBUG", "DEBUG", "QUART_DEBUG", "APP_DEBUG"})
+DEBUG_ENVIRONMENTS = frozenset({"FLASK_ENV", "QUART_ENV"})  # debug when set to "development"
+
+
+def is_debug_setting(name: str, value: str) -> bool:
+    clean = value.strip().strip("\"'").lower()
+    if name.upper() in DEBUG_SWITCHES:
+        return clean in ("1", "true", "yes", "on")
+    return name.upper() in DEBUG_ENVIRONMENTS and clean == "development"
+
+
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 # environment variable names whose value is a credential

@@ -8,7 +8,13 @@ from typing import Any
 
 from dockwright.lint.compose_model import ComposeService, item_line, key_line, services, value_line
 from dockwright.lint.context import ComposeContext
-from dockwright.lint.facts import URL_WITH_PASSWORD, database_entry, database_kind, is_secret_name
+from dockwright.lint.facts import (
+    URL_WITH_PASSWORD,
+    database_entry,
+    database_kind,
+    is_debug_setting,
+    is_secret_name,
+)
 from dockwright.lint.model import Edit, Fix, Hit, Severity
 from dockwright.lint.registry import rule
 from dockwright.lint.rules.common import parse_image
@@ -389,8 +395,9 @@ def _is_source_mount(ctx: ComposeContext, source: str) -> bool:
     ),
     what="""
         In compose files that are not overrides (compose.yaml, docker-compose.yml), flags
-        commands with `--reload`, `flask run`, `runserver`, `fastapi dev` or `--debug`, and bind
-        mounts of source directories into services that are built from the project.
+        commands with `--reload`, `flask run`, `runserver`, `fastapi dev` or `--debug`,
+        debug switches in `environment` (`FLASK_DEBUG=1`, `DJANGO_DEBUG=true`, `DEBUG=1`), and
+        bind mounts of source directories into services that are built from the project.
     """,
     why="""
         The base file is what production-like environments run: a reloader or a bind-mounted
@@ -429,6 +436,9 @@ def check_dev_settings(ctx: ComposeContext) -> Iterator[Hit]:
                 key_line(service.data, key, service.line),
                 f"{service.name} runs `{match.group(0).strip()}`; move it to compose.override.yaml.",
             )
+        for name, value, line in service.environment():
+            if value is not None and is_debug_setting(name, value):
+                yield Hit(line, f"{service.name} sets {name}={value}; move it to compose.override.yaml.")
         if "build" not in service.data:
             continue
         volumes = service.data.get("volumes")

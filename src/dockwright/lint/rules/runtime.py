@@ -10,13 +10,14 @@ from pathlib import PurePosixPath
 
 from dockwright.lint.context import DockerfileContext
 from dockwright.lint.dockerfile_model import Instruction, Stage
-from dockwright.lint.facts import LOCAL_HOSTS
+from dockwright.lint.facts import LOCAL_HOSTS, is_debug_setting
 from dockwright.lint.model import Edit, Fix, Hit, Severity
 from dockwright.lint.registry import rule
 from dockwright.lint.rules.common import (
     context_copies,
     insert_after,
     instruction_commands,
+    parse_image,
     process_commands,
     replace_instruction,
     runs_python,
@@ -610,3 +611,110 @@ def _replace_host_fix(ctx: DockerfileContext, instr: Instruction) -> Fix | None:
     if new == original:
         return None
     return Fix("listen on 0.0.0.0", False, (Edit(ctx.path, instr.start_line, instr.end_line, new + "\n"),))
+
+
+@rule(
+    code="DW609",
+    name="debug-mode-in-image",
+    target="dockerfile",
+    severity=Severity.ERROR,
+    message="Debug mode is switched on in the image's environment.",
+    what="""
+        Flags ENV in the final image that turns on framework debug mode: `FLASK_DEBUG`,
+        `DJANGO_DEBUG` or `DEBUG` set to a true value, and `FLASK_ENV=development`.
+    """,
+    why="""
+        Debug mode shows tracebacks, settings and sometimes an interactive debugger (Werkzeug's
+        runs arbitrary code) to anyone who triggers an error, and disables production safeguards.
+    """,
+    example="""
+        ENV FLASK_DEBUG=1
+    """,
+    use_instead="""
+        # set debug only in compose.override.yaml / local .env
+        ENV FLASK_DEBUG=0
+    """,
+    fix="none",
+    references=(
+        "https://flask.palletsprojects.com/en/stable/debugging/",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#debug",
+    ),
+)
+def check_debug_env(ctx: DockerfileContext) -> Iterator[Hit]:
+    for index in sorted(ctx.model.final_lineage):
+        for instr in ctx.model.stages[index].of("ENV"):
+            values = list(instr.value)
+            for name, value in ((values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)):
+                if is_debug_setting(name, value):
+                    yield Hit(instr.start_line, f"`{name}={value}` enables debug mode in the image.")
+                    break
+
+
+def _healthcheck_tool(instr: Instruction) -> str | None:
+    """``curl`` / ``wget`` when the HEALTHCHECK runs one of them."""
+    for command in instruction_commands(instr):
+        name = command.unwrapped().name
+        if name in ("curl", "wget"):
+            return name
+    return None
+
+
+def _installs(ctx: DockerfileContext, tool: str) -> bool:
+    from dockwright.lint.shell import package_install
+
+    for index in ctx.model.final_lineage:
+        for instr in ctx.model.stages[index].of("RUN"):
+            for command in instr.commands:
+                found = package_install(command)
+                if found is not None and any(p.split("=", 1)[0] == tool for p in found.packages):
+                    return True
+        for instr in ctx.model.stages[index].of("COPY", "ADD"):
+            if any(tool in value.rsplit("/", 1)[-1] for value in instr.value):
+                return True
+    return False
+
+
+@rule(
+    code="DW610",
+    name="healthcheck-tool-missing",
+    target="dockerfile",
+    severity=Severity.ERROR,
+    message="The HEALTHCHECK calls a tool the image does not have, so the container never becomes healthy.",
+    what="""
+        Flags a HEALTHCHECK that runs `curl` or `wget` in a final image built on a slim, alpine
+        (curl) or distroless Python image that does not install that tool.
+    """,
+    why="""
+        `python:*-slim` has neither curl nor wget and distroless has no shell at all: the check
+        fails with "not found", the container stays `unhealthy`, and compose `service_healthy`
+        dependants never start. The Python standard library can probe HTTP without extra packages.
+    """,
+    example="""
+        FROM python:3.13-slim-trixie
+        HEALTHCHECK CMD curl -f http://127.0.0.1:8000/healthz || exit 1
+    """,
+    use_instead="""
+        FROM python:3.13-slim-trixie
+        HEALTHCHECK CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz')"]
+    """,
+    fix="none",
+    references=("https://docs.docker.com/reference/dockerfile/#healthcheck",),
+)
+def check_healthcheck_tool(ctx: DockerfileContext) -> Iterator[Hit]:
+    final = ctx.model.final
+    check = final.last("HEALTHCHECK")
+    if check is None:
+        return
+    tool = _healthcheck_tool(check)
+    if tool is None:
+        return
+    root = final
+    while root.parent is not None:
+        root = ctx.model.stages[root.parent]
+    ref = parse_image(root.base)
+    tag = ref.tag or ""
+    minimal = (
+        ref.is_python and ("slim" in tag or ("alpine" in tag and tool == "curl"))
+    ) or "distroless" in ref.name
+    if minimal and not _installs(ctx, tool):
+        yield Hit(check.start_line, f"`{tool}` is not installed in `{root.base}`; probe with Python instead.")

@@ -415,7 +415,7 @@ def test_unparsable_files_are_reported_not_fatal(project: Project) -> None:
         {
             **FASTAPI,
             "requirements.txt": "fastapi\n",
-            "legacy.py": "print 'python 2'\n",
+            "legacy.py": "import os\nprint os.environ['LEGACY']  # Python 2\n",
         }
     )
     info = detect(root)

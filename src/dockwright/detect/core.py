@@ -116,7 +116,6 @@ def detect_project(
             "no dependency manifest: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml"
             " and requirements*.txt / requirements/*.txt"
         )
-    modules = files.modules()
     declared_in = {r.name: (r.file, r.line) for r in deps.requirements}
     for r in deps.requirements:
         for extra in r.extras:
@@ -134,12 +133,12 @@ def detect_project(
         file, line = declared_in.get(need.package, (deps.lock_file or "", None))
         evidence.append(Evidence(f"native {need.package}", file, line, need.reason))
 
-    service_report = detect_services(files, modules, installed | set(dependencies), declared_in)
+    service_report = detect_services(files, installed | set(dependencies), declared_in)
     evidence.extend(service_report.evidence)
 
     django_info, static_root, writable, sqlite, django_evidence = _django_details(files, choice)
     evidence.extend(django_evidence)
-    sqlite += [(_from_app_dir(choice.app_dir, d), file, line) for d, file, line in sqlite_dirs(modules)]
+    sqlite += [(_from_app_dir(choice.app_dir, d), file, line) for d, file, line in sqlite_dirs(files)]
     database = next((s for s in service_report.services if s in DATABASE_SERVICES), None)
     for directory, file, line in sqlite:
         if database is not None:
@@ -190,7 +189,8 @@ def detect_project(
             )
         )
 
-    if files.unparsable:
+    env_vars = find_env_vars(files)
+    if files.unparsable:  # last: every scan above may have met one
         evidence.append(
             Evidence(
                 "parse",
@@ -231,7 +231,7 @@ def detect_project(
         health_path=health.path if health else None,
         port=port or DEFAULT_PORT,
         writable_dirs=tuple(writable),
-        env_vars=find_env_vars(files),
+        env_vars=env_vars,
         evidence=tuple(evidence),
     )
 
@@ -340,9 +340,7 @@ def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None]]:
                 for word in words:
                     if _APP_TARGET.match(word.strip("'\"")):
                         named.setdefault(word.strip("'\"").removesuffix("()"), ("Procfile", number))
-    for module in files.modules():
-        if not module.mentions("uvicorn", "hypercorn"):
-            continue
+    for module in files.modules("uvicorn", "hypercorn"):
         for node in ast.walk(module.tree):
             if (
                 isinstance(node, ast.Call)

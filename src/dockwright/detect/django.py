@@ -324,8 +324,8 @@ def _calls_in(value: ast.AST, module: PyModule) -> set[str]:
 def find_entries(files: ProjectFiles) -> list[DjangoEntry]:
     entries = []
     words = tuple(q.rsplit(".", 1)[1] for q in DJANGO_ENTRY_CALLS)
-    for module in files.modules():
-        if not module.name or not module.mentions(*words):
+    for module in files.modules(*words):
+        if not module.name:
             continue
         for node in module.tree.body:
             if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
@@ -389,7 +389,9 @@ def find_projects(files: ProjectFiles) -> list[DjangoProject]:
     groups: dict[str, list[DjangoEntry]] = {}
     for entry in find_entries(files):
         groups.setdefault(parent_dir(entry.module.path), []).append(entry)
-    manage_files = [m for m in files.modules() if PurePosixPath(m.path).name == "manage.py"]
+    manage_files = [
+        m for m in files.modules("DJANGO_SETTINGS_MODULE") if PurePosixPath(m.path).name == "manage.py"
+    ]
     projects: list[DjangoProject] = []
     used_manage: set[str] = set()
     for entries in groups.values():

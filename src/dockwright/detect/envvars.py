@@ -212,7 +212,7 @@ def _field_alias(value: ast.expr | None) -> str | None:
 def find_env_vars(files: ProjectFiles) -> tuple[str, ...]:
     """Sorted, unique names the app code reads (tests and docs excluded)."""
     names: set[str] = set()
-    modules = files.modules()
+    modules = files.modules("env", "getenv", "config", "Settings", "dj_database_url")
     built = frozenset(_tail(f"{m.name}.{name}") for m in modules for name in _env_objects(m))
     for module in modules:
         if module.mentions("env", "getenv", "config", "Settings", "dj_database_url"):

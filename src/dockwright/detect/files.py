@@ -137,6 +137,7 @@ class ProjectFiles:
     root: Path
     files: tuple[str, ...]  # every non-ignored file, relative POSIX paths, sorted
     _modules: dict[str, PyModule | None] = field(default_factory=dict)
+    _texts: dict[str, str] = field(default_factory=dict)
     unparsable: list[str] = field(default_factory=list)  # files newer syntax or encoding errors hid
 
     @classmethod
@@ -174,16 +175,29 @@ class ProjectFiles:
             self._modules[rel] = self._parse(rel)
         return self._modules[rel]
 
-    def modules(self) -> list[PyModule]:
-        """Parsed app-code modules (tests, docs, examples and migrations are never parsed here)."""
+    def modules(self, *words: str) -> list[PyModule]:
+        """Parsed app-code modules (tests, docs, examples and migrations never), only those whose
+        text mentions one of ``words`` when given: a cheap filter before the costly parse."""
         result = []
         for rel in self.python_files:
             if not is_app_code(rel):
+                continue
+            if words and not any(word in self._text(rel) for word in words):
                 continue
             mod = self.module(rel)
             if mod is not None:
                 result.append(mod)
         return result
+
+    def _text(self, rel: str) -> str:
+        if rel not in self._texts:
+            try:
+                self._texts[rel] = (
+                    (self.root / rel).read_bytes()[:MAX_SOURCE_BYTES].decode("utf-8", "replace")
+                )
+            except OSError:
+                self._texts[rel] = ""
+        return self._texts[rel]
 
     def module_file(self, dotted: str, app_dir: str) -> str | None:
         """The file defining module ``dotted`` when ``app_dir`` is on sys.path, if it exists."""

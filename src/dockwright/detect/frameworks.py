@@ -55,6 +55,8 @@ FRAMEWORKS: tuple[FrameworkSignature, ...] = (
 WSGI_APP_METHODS = frozenset({"make_wsgi_app"})
 # Calls through which one app is mounted into another (so the inner one is not a candidate).
 MOUNT_METHODS = frozenset({"mount", "add_route", "add_mount"})
+# Parameter names that betray a bare WSGI/ASGI callable (text pre-filter).
+PLAIN_APP_WORDS = ("start_response", "receive")
 MOUNT_CONSTRUCTORS = frozenset({"starlette.routing.Mount", "starlette.routing.Host"})
 
 
@@ -90,11 +92,16 @@ class _Factory:
     used: bool = False
 
 
-def _constructor_table(modules: list[PyModule]) -> dict[str, Framework]:
+def _last_names(table: dict[str, Framework]) -> tuple[str, ...]:
+    """Words a module must contain to construct one of ``table``'s apps (text pre-filter)."""
+    return (*sorted({q.rsplit(".", 1)[-1] for q in table}), *sorted(WSGI_APP_METHODS))
+
+
+def _constructor_table(files: ProjectFiles) -> dict[str, Framework]:
     """Qualified constructor name -> framework, including project subclasses of framework classes."""
     table: dict[str, Framework] = {c: s.framework for s in FRAMEWORKS for c in s.constructors}
     for _ in range(3):  # subclasses of subclasses
-        for module in modules:
+        for module in files.modules(*_last_names(table)):
             for node in module.tree.body:
                 if isinstance(node, ast.ClassDef) and module.name:
                     for base in node.bases:
@@ -125,10 +132,7 @@ def _assigned_names(node: ast.stmt) -> list[str]:
 
 def _find_factories(modules: list[PyModule], table: dict[str, Framework]) -> dict[str, _Factory]:
     factories: dict[str, _Factory] = {}
-    words = (*{q.rsplit(".", 1)[-1] for q in table}, *WSGI_APP_METHODS)
     for module in modules:
-        if not module.name or not module.mentions(*words):
-            continue
         for node in module.tree.body:
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -165,13 +169,16 @@ def find_app_candidates(files: ProjectFiles) -> tuple[list[AppCandidate], list[s
     Returns the candidates and hints (factories that need arguments) for the error message when
     there are none.
     """
-    modules = [m for m in files.modules() if m.name]
-    table = _constructor_table(modules)
-    factories = _find_factories(modules, table)
+    table = _constructor_table(files)
+    class_names = _last_names(table)
+    factories = _find_factories([m for m in files.modules(*class_names) if m.name], table)
+    factory_names = {f.node.name for f in factories.values()}
+    modules = [m for m in files.modules(*class_names, *factory_names, *PLAIN_APP_WORDS) if m.name]
     candidates: list[AppCandidate] = []
     mounted: set[str] = set()
-    for module in modules:
+    for module in files.modules(".mount(", "Mount(", ".add_route(", "Host("):
         mounted.update(_mounted_names(module))
+    for module in modules:
         for node in module.tree.body:
             names = _assigned_names(node)
             value = getattr(node, "value", None)

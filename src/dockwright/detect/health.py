@@ -151,11 +151,8 @@ def _prefix_argument(call: ast.Call, keyword: str) -> str | None:
 
 
 def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: str) -> list[Route]:
-    modules = files.modules()
     prefixes = _Prefixes()
-    for module in modules:
-        if not module.mentions("prefix", "path=", "Router(", "Blueprint("):
-            continue
+    for module in files.modules("prefix", "path=", "Router(", "Blueprint("):
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 keyword = ROUTER_PREFIX_KEYWORDS.get(module.qualname(node.value.func) or "")
@@ -171,9 +168,8 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
                 if keyword and includer and child:
                     prefixes.parent[_tail(child)] = (_tail(includer), _prefix_argument(node, keyword))
     routes: list[Route] = []
-    for module in modules:
-        if module.mentions("route", "Route", ".get(", "@get", "add_url_rule"):
-            routes.extend(_module_routes(module, prefixes))
+    for module in files.modules("route", "Route", ".get(", "@get", "add_url_rule"):
+        routes.extend(_module_routes(module, prefixes))
     routes.extend(_django_routes(files, root_urlconf, django_app_dir))
     return routes
 
@@ -219,7 +215,9 @@ def _django_routes(files: ProjectFiles, root_urlconf: str | None, app_dir: str) 
     routes: list[Route] = []
     start = [root_urlconf] if root_urlconf else []
     if not start:
-        start = [m.name for m in files.modules() if m.name.endswith("urls") and m.app_dir == app_dir][:1]
+        start = [
+            m.name for m in files.modules("urlpatterns") if m.name.endswith("urls") and m.app_dir == app_dir
+        ][:1]
     seen: set[str] = set()
     queue: list[tuple[str, str]] = [(name, "/") for name in start]
     while queue:

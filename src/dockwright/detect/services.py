@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from dockwright.detect.files import ProjectFiles, PyModule
+from dockwright.detect.files import ProjectFiles
 from dockwright.detect.model import Evidence, Service
 
 SERVICE_ORDER: tuple[Service, ...] = (
@@ -84,12 +84,9 @@ class StringHit:
     text: str
 
 
-def string_hits(files: ProjectFiles, modules: list[PyModule]) -> list[StringHit]:
+def string_hits(files: ProjectFiles) -> list[StringHit]:
     hits: list[StringHit] = []
-    needles = tuple(needle for needle, _ in SERVICE_STRINGS)
-    for module in modules:
-        if not module.mentions(*needles):
-            continue
+    for module in files.modules(*(needle for needle, _ in SERVICE_STRINGS)):
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400:
                 for needle, service in SERVICE_STRINGS:
@@ -113,10 +110,10 @@ class CeleryApp:
     line: int
 
 
-def find_celery_apps(modules: list[PyModule]) -> list[CeleryApp]:
+def find_celery_apps(files: ProjectFiles) -> list[CeleryApp]:
     apps: list[CeleryApp] = []
-    for module in modules:
-        if not module.name or not module.mentions("Celery"):
+    for module in files.modules("Celery"):
+        if not module.name:
             continue
         for node in module.tree.body:
             if (
@@ -138,11 +135,9 @@ def find_celery_apps(modules: list[PyModule]) -> list[CeleryApp]:
     return sorted(apps, key=preference)
 
 
-def beat_signal(modules: list[PyModule]) -> tuple[str, int, str] | None:
+def beat_signal(files: ProjectFiles) -> tuple[str, int, str] | None:
     """(file, line, why) of the first sign of periodic tasks in the code or settings."""
-    for module in modules:
-        if not module.mentions(*BEAT_SETTINGS, "django_celery_beat"):
-            continue
+    for module in files.modules(*BEAT_SETTINGS, "django_celery_beat"):
         for node in ast.walk(module.tree):
             name = None
             if isinstance(node, ast.Attribute) and node.attr in BEAT_SETTINGS:
@@ -171,7 +166,6 @@ class ServiceReport:
 
 def detect_services(
     files: ProjectFiles,
-    modules: list[PyModule],
     dependencies: set[str],
     declared_in: dict[str, tuple[str, int | None]],
 ) -> ServiceReport:
@@ -184,19 +178,19 @@ def detect_services(
                 file, line = declared_in.get(dist, ("", None))
                 found[service] = Evidence(f"service {service}", file, line, f"depends on {dist}")
                 break
-    for hit in string_hits(files, modules):
+    for hit in string_hits(files):
         if hit.service not in found:
             found[hit.service] = Evidence(f"service {hit.service}", hit.file, hit.line, f"uses {hit.text!r}")
     celery_app: str | None = None
     if "celery" in dependencies:
-        apps = find_celery_apps(modules)
+        apps = find_celery_apps(files)
         if apps:
             celery_app = apps[0].target
             others = f" (also found: {', '.join(a.target for a in apps[1:])})" if len(apps) > 1 else ""
             found["celery-worker"] = Evidence(
                 "service celery-worker", apps[0].file, apps[0].line, f"Celery() app {celery_app}{others}"
             )
-            beat = beat_signal(modules)
+            beat = beat_signal(files)
             beat_dist = next((d for d in BEAT_DISTRIBUTIONS if d in dependencies), None)
             if beat is not None:
                 found["celery-beat"] = Evidence("service celery-beat", beat[0], beat[1], beat[2])
@@ -217,12 +211,10 @@ def detect_services(
     return ServiceReport(services, celery_app, [found[s] for s in services] + notes)
 
 
-def sqlite_dirs(modules: list[PyModule]) -> list[tuple[str, str, int]]:
+def sqlite_dirs(files: ProjectFiles) -> list[tuple[str, str, int]]:
     """Directories of SQLite files named in ``sqlite:///`` URLs (relative to the working dir)."""
     out = []
-    for module in modules:
-        if not module.mentions("sqlite:"):
-            continue
+    for module in files.modules("sqlite:"):
         for node in ast.walk(module.tree):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
                 continue

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dockwright.verify.runner import _log_lines, _startup_deadline, exposed_port, health_path_of
+from dockwright.verify.runner import (
+    _log_lines,
+    _startup_deadline,
+    exposed_port,
+    health_path_of,
+    parse_docker_time,
+)
 
 SECOND = 1_000_000_000
 
@@ -66,3 +72,10 @@ def test_crash_evidence_quotes_the_exception_then_the_tail() -> None:
     assert lines[0] == "error: RuntimeError: DATABASE_URL is not set"
     assert lines.count("error: RuntimeError: DATABASE_URL is not set") == 1
     assert lines[-1] == "log: worker exiting"
+
+
+def test_parse_docker_time() -> None:
+    assert parse_docker_time("2026-11-23T07:30:37.913456789Z") == 1795419037.913456789
+    assert parse_docker_time("2026-11-23T08:30:37+01:00") == 1795419037.0
+    assert parse_docker_time("0001-01-01T00:00:00Z") is None
+    assert parse_docker_time("") is None

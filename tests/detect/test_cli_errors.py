@@ -21,7 +21,9 @@ ERROR_CASES: dict[str, tuple[dict[str, str], str]] = {
     ),
     "not a web project": (
         {"requirements.txt": "requests\n", "tool.py": "import requests\nprint(requests.get)\n"},
-        r"no Python web app found: looked for an app object \(FastAPI\(\), .*pass --app module:attr",
+        r"no Python web app found: looked for FastAPI\(\), Starlette\(\), Litestar\(\), Quart\(\), "
+        r"Sanic\(\), Flask\(\), Django wsgi\.py/asgi\.py/WSGI_APPLICATION, .*, app factories and plain "
+        r"WSGI/ASGI callables; pass --app module:attr",
     ),
     "several candidates": (
         {

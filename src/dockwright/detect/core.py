@@ -26,7 +26,13 @@ from dockwright.detect.dependencies import (
 )
 from dockwright.detect.envvars import find_env_vars
 from dockwright.detect.files import ProjectFiles, PyModule
-from dockwright.detect.frameworks import AppCandidate, find_app_candidates, framework_dependencies, signature
+from dockwright.detect.frameworks import (
+    AppCandidate,
+    find_app_candidates,
+    framework_dependencies,
+    looked_for,
+    signature,
+)
 from dockwright.detect.health import choose_health, find_routes
 from dockwright.detect.model import (
     DjangoInfo,
@@ -64,11 +70,6 @@ DJANGO_APPS_WITH_MODELS = frozenset(
     }
 )
 _APP_TARGET = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)(\(\))?$")
-_WEB_LOOKED_FOR = (
-    "no Python web app found: looked for an app object (FastAPI(), Starlette(), Litestar(), Quart(), Sanic(),"
-    " Flask(), falcon/bottle/pyramid apps), an app factory, a Django wsgi.py/asgi.py or WSGI_APPLICATION,"
-    " and plain WSGI/ASGI callables; pass --app module:attr"
-)
 
 
 @dataclass
@@ -276,7 +277,8 @@ def choose_app(files: ProjectFiles, dependencies: set[str], override: str | None
         return _app_from_override(files, override, candidates, django_projects, dependencies)
     if not candidates:
         detail = "; ".join(hints + problems)
-        raise DetectionError(_WEB_LOOKED_FOR + (f" ({detail})" if detail else ""))
+        message = f"no Python web app found: looked for {looked_for()}"
+        raise DetectionError(message + (f" ({detail})" if detail else "") + "; pass --app module:attr")
     if len(candidates) > 1:
         named = _named_by_project(files)
         chosen = [c for c in candidates if c.target.removesuffix("()") in named]

@@ -41,15 +41,15 @@ FRAMEWORKS: tuple[FrameworkSignature, ...] = (
     FrameworkSignature("quart", "asgi", ("quart",), ("quart.Quart", "quart.app.Quart"), "Quart()"),
     FrameworkSignature("sanic", "asgi", ("sanic",), ("sanic.Sanic", "sanic.app.Sanic"), "Sanic()"),
     FrameworkSignature("flask", "wsgi", ("flask",), ("flask.Flask", "flask.app.Flask"), "Flask()"),
-    FrameworkSignature("django", "wsgi", ("django",), (), "Django WSGI_APPLICATION / wsgi.py"),
+    FrameworkSignature("django", "wsgi", ("django",), (), "Django wsgi.py/asgi.py/WSGI_APPLICATION"),
     FrameworkSignature(
         "wsgi",
         "wsgi",
         ("falcon", "bottle", "pyramid"),
         ("falcon.App", "falcon.API", "bottle.Bottle", "bottle.default_app"),
-        "a WSGI app",
+        "falcon/bottle/pyramid WSGI apps",
     ),
-    FrameworkSignature("asgi", "asgi", ("falcon",), ("falcon.asgi.App",), "an ASGI app"),
+    FrameworkSignature("asgi", "asgi", ("falcon",), ("falcon.asgi.App",), "falcon ASGI apps"),
 )
 # Method calls that return a WSGI app whatever the receiver (Pyramid's Configurator).
 WSGI_APP_METHODS = frozenset({"make_wsgi_app"})
@@ -62,6 +62,11 @@ MOUNT_CONSTRUCTORS = frozenset({"starlette.routing.Mount", "starlette.routing.Ho
 
 def signature(framework: Framework) -> FrameworkSignature:
     return next(s for s in FRAMEWORKS if s.framework == framework)
+
+
+def looked_for() -> str:
+    """What app discovery searches for, from the registry (for "not found" messages)."""
+    return ", ".join(s.label for s in FRAMEWORKS) + ", app factories and plain WSGI/ASGI callables"
 
 
 def framework_dependencies(dependencies: set[str] | tuple[str, ...]) -> list[FrameworkSignature]:

@@ -47,6 +47,10 @@ CASES: list[Case] = [
         df(f"FROM {SLIM}\nRUN apt-get update\n    apt-get install -y x\n"),
         (3,),
     ),
+    Case("DW002", "from-without-image", df("FROM\n"), (1,)),
+    Case("DW002", "from-alias-missing", df("FROM python:3.13-slim-trixie AS\nRUN\n"), (1, 2)),
+    Case("DW002", "copy-one-arg", df(f"FROM {SLIM}\nCOPY app.py\n"), (2,)),
+    Case("DW002", "ok-copy-heredoc", df(f"FROM {SLIM}\nCOPY <<EOF /app/config.ini\n[x]\nEOF\n"), ()),
     Case("DW002", "ok-arg-before-from", df("ARG PY=3.13\nFROM python:${PY}-slim-trixie\n"), ()),
     # ---------------------------------------------------------------- DW1xx base image
     Case("DW101", "untagged", df("FROM python\n"), (1,)),

@@ -115,7 +115,10 @@ def command(
             )
             return 1 if changes else 0
         for path, (_, new) in sorted(changes.items()):
-            atomic_write(path, new)
+            try:
+                atomic_write(path, new)
+            except OSError as err:
+                raise DockwrightError(f"cannot write the fix: {err.strerror or err}", file=path) from None
         files = discover(targets) + _new_files(changes, files)
         if output_format == "text" and applied:
             click.echo(f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changes)} file(s).")

@@ -74,3 +74,18 @@ def check_unknown_instruction(ctx: DockerfileContext) -> Iterator[Hit]:
         yield Hit(instr.start_line, f"`{instr.cmd}` is not a Dockerfile instruction here; the build fails.")
     if not ctx.model.stages:
         yield Hit(1, "The Dockerfile has no FROM instruction.")
+    for instr in ctx.model.instructions:
+        problem = _argument_problem(instr.cmd, [v for v in instr.value if v.strip()], bool(instr.heredocs))
+        if problem:
+            yield Hit(instr.start_line, f"{problem}; the build fails here.")
+
+
+def _argument_problem(cmd: str, words: list[str], heredoc: bool) -> str | None:
+    """BuildKit's argument-count errors for the instructions where they are common typos."""
+    if cmd == "FROM" and not (len(words) == 1 or (len(words) == 3 and words[1].upper() == "AS")):
+        return "FROM needs an image, optionally followed by `AS name`"
+    if cmd in ("COPY", "ADD") and len(words) < 2 and not heredoc:
+        return f"{cmd} needs a source and a destination"
+    if cmd in ("RUN", "USER", "WORKDIR", "EXPOSE", "ENV", "ARG", "LABEL") and not words:
+        return f"{cmd} needs an argument"
+    return None

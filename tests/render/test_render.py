@@ -18,7 +18,7 @@ import pytest
 from cases import CASES
 from ruamel.yaml import YAML
 
-from dockwright.render import TEMPLATES, render_files
+from dockwright.render import TEMPLATES, image_name, render_files
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DOCKWRIGHT_UPDATE_GOLDEN") == "1"
@@ -217,3 +217,8 @@ def test_hadolint_finds_nothing(case: str, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+
+
+def test_image_name_is_a_valid_reference() -> None:
+    assert image_name("My_Shop API") == "my_shop-api"
+    assert image_name("---") == "app"

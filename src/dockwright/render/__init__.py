@@ -74,6 +74,12 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def image_name(name: str) -> str:
+    """A valid local image repository name (lowercase; letters, digits, ``.``, ``_``, ``-``)."""
+    cleaned = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("._-")
+    return cleaned or "app"
+
+
 def _server_label(plan: ContainerPlan) -> str:
     if plan.server == "gunicorn" and facts.GUNICORN_ASGI_WORKER in plan.runtime.command:
         return "gunicorn with uvicorn workers"
@@ -111,6 +117,7 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
         "dependency_commands": dependency_commands,
         "post_copy_commands": post_copy_commands,
         "app_service": APP_SERVICE,
+        "image_name": image_name(plan.name),
         "image_services": [APP_SERVICE, *(s.name for s in plan.services if s.image is None)],
         "volumes": list(dict.fromkeys(volumes)),
     }

@@ -553,3 +553,13 @@ def test_django_in_src_with_settings_package(project: Project) -> None:
     assert info.writable_dirs == ("/var/lib/shop/media",)
     info = detect(root, app="shop.wsgi:application", python="3.13")
     assert (info.app, info.framework, info.python) == ("shop.wsgi:application", "django", "3.13")
+
+
+def test_windows_editors_bom_and_crlf(project: Project, tmp_path: Path) -> None:
+    root = project(FASTAPI)
+    (root / "requirements.txt").write_bytes(b"\xef\xbb\xbffastapi==0.115.6\r\n--requirement=base.txt\r\n")
+    (root / "base.txt").write_bytes(b"uvicorn\r\n")
+    (root / ".python-version").write_bytes(b"\xef\xbb\xbf3.12\r\n")
+    info = detect(root)
+    assert info.dependencies == ("fastapi", "uvicorn")
+    assert info.python == "3.12"

@@ -36,7 +36,7 @@ def load_json(root: Path, rel: str) -> Any:
 
 def read_text(root: Path, rel: str) -> str:
     try:
-        return (root / rel).read_text(encoding="utf-8")
+        return (root / rel).read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is not content
     except UnicodeDecodeError as err:
         raise DetectionError(f"not UTF-8 text ({err.reason})", file=rel) from None
     except OSError as err:

@@ -92,6 +92,51 @@ CASES: list[Case] = [
     Case("DW105", "ok-alpine", df("FROM python:3.13-alpine\n"), ()),
     Case("DW106", "no-digest", df(f"FROM {SLIM}\n"), (1,)),
     Case("DW106", "ok-digest", df(f"FROM {SLIM}@sha256:" + "b" * 64 + "\n"), ()),
+    Case(
+        "DW107",
+        "below-requires-python",
+        df("FROM python:3.11-slim-bookworm\n", pyproject_dot_toml='[project]\nrequires-python = ">=3.12"\n'),
+        (1,),
+    ),
+    Case(
+        "DW107",
+        "above-upper-bound",
+        df(
+            "ARG PY=3.13\nFROM python:${PY}-slim-trixie\n",
+            pyproject_dot_toml='[project]\nrequires-python = ">=3.10,<3.13"\n',
+        ),
+        (2,),
+    ),
+    Case(
+        "DW107",
+        "poetry-caret",
+        df(
+            "FROM python:3.10-slim-bookworm\n",
+            pyproject_dot_toml='[tool.poetry.dependencies]\npython = "^3.11"\n',
+        ),
+        (1,),
+    ),
+    Case(
+        "DW107",
+        "ok-inside",
+        df(f"FROM {SLIM}\n", pyproject_dot_toml='[project]\nrequires-python = ">=3.11"\n'),
+        (),
+    ),
+    Case(
+        "DW107",
+        "ok-patch-floor",
+        df(f"FROM {SLIM}\n", pyproject_dot_toml='[project]\nrequires-python = ">=3.13.1"\n'),
+        (),
+    ),
+    Case(
+        "DW108", "differs", df("FROM python:3.12-slim-bookworm\n", files={".python-version": "3.13\n"}), (1,)
+    ),
+    Case(
+        "DW108",
+        "ok-same-minor",
+        df("FROM python:3.13.1-slim-trixie\n", files={".python-version": "3.13.2\n"}),
+        (),
+    ),
     # ---------------------------------------------------------------- DW2xx caching
     Case(
         "DW201",
@@ -464,6 +509,28 @@ CASES: list[Case] = [
         "url-with-password",
         df(f"FROM {SLIM}\nENV DATABASE_URL=postgres://app:hunter2@db/app\n"),
         (2,),
+    ),
+    Case(
+        "DW502",
+        "index-url-with-token",
+        df(f"FROM {SLIM} AS b\nRUN pip install --index-url https://me:s3cr3t@index.example/simple x\n"),
+        (2,),
+    ),
+    Case(
+        "DW502",
+        "ok-index-url-from-secret-mount",
+        df(
+            f"FROM {SLIM}\nRUN --mount=type=secret,id=idx PIP_INDEX_URL=$(cat /run/secrets/idx) pip install x\n"
+        ),
+        (),
+    ),
+    Case(
+        "DW502",
+        "ok-dummy-url-in-builder-run",
+        df(
+            f"FROM {SLIM} AS b\nRUN DATABASE_URL=postgres://u:dummy@localhost/x python manage.py collectstatic\nFROM {SLIM}\n"
+        ),
+        (),
     ),
     Case(
         "DW502",

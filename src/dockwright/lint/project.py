@@ -145,6 +145,29 @@ class ProjectFacts:
         )
 
     @cached_property
+    def requires_python(self) -> str | None:
+        """``[project] requires-python`` (or poetry's ``python`` dependency), as written."""
+        project = self.pyproject.get("project", {})
+        if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
+            return str(project["requires-python"])
+        poetry = self.pyproject.get("tool", {}).get("poetry", {})
+        deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+        python = deps.get("python") if isinstance(deps, dict) else None
+        return python if isinstance(python, str) else None
+
+    @cached_property
+    def python_version_file(self) -> str | None:
+        """The first version in ``.python-version`` (pyenv/uv), e.g. "3.12"."""
+        text = self.read(".python-version")
+        if not text:
+            return None
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if re.fullmatch(r"\d+\.\d+(\.\d+)?", line):
+                return line
+        return None
+
+    @cached_property
     def dockerignore(self) -> IgnoreFile | None:
         text = self.read(".dockerignore")
         return None if text is None else IgnoreFile.parse(text)

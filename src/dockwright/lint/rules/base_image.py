@@ -273,3 +273,107 @@ def check_digest(ctx: DockerfileContext) -> Iterator[Hit]:
     for stage, ref in _external_stages(ctx):
         if not ref.digest:
             yield Hit(stage.from_line, f"`{stage.base}` is not pinned by digest.")
+
+
+def _python_versions(ctx: DockerfileContext) -> Iterator[tuple[Stage, str]]:
+    """(stage, "3.12" or "3.12.7") for stages FROM a python image whose tag names a version."""
+    for stage, ref in _external_stages(ctx):
+        if not ref.is_python or not ref.tag:
+            continue
+        match = _PY_TAG.match(ref.tag)
+        version = match.group("version") if match else None
+        if version and re.fullmatch(r"\d+\.\d+(\.\d+)?", version):
+            yield stage, version
+
+
+def _poetry_to_pep440(spec: str) -> str:
+    """Poetry's ``^3.11`` / ``~3.11`` into PEP 440 (enough for a Python version range)."""
+    spec = spec.strip()
+    caret = re.fullmatch(r"\^(\d+)\.(\d+)(?:\.\d+)?", spec)
+    if caret:
+        return f">={caret.group(1)}.{caret.group(2)},<{int(caret.group(1)) + 1}"
+    tilde = re.fullmatch(r"~(\d+)\.(\d+)(?:\.\d+)?", spec)
+    if tilde:
+        return f">={tilde.group(1)}.{tilde.group(2)},<{tilde.group(1)}.{int(tilde.group(2)) + 1}"
+    return spec
+
+
+@rule(
+    code="DW107",
+    name="python-outside-requires-python",
+    target="dockerfile",
+    severity=Severity.ERROR,
+    message="The image's Python version is outside the project's `requires-python`.",
+    what="""
+        Reads `requires-python` (or poetry's `python` dependency) from pyproject.toml next to the
+        Dockerfile and flags python base images whose version it excludes.
+    """,
+    why="""
+        Installing the project then fails ("requires a different Python"), or, with a requirements
+        file, the app runs on a Python its authors never tested.
+    """,
+    example="""
+        # pyproject.toml: requires-python = ">=3.12"
+        FROM python:3.11-slim-bookworm
+    """,
+    use_instead="""
+        FROM python:3.13-slim-trixie
+    """,
+    fix="none",
+    references=("https://packaging.python.org/en/latest/specifications/core-metadata/#requires-python",),
+)
+def check_requires_python(ctx: DockerfileContext) -> Iterator[Hit]:
+    requirement = ctx.project.requires_python
+    if not requirement:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    try:
+        specifier = SpecifierSet(_poetry_to_pep440(requirement))
+    except InvalidSpecifier:
+        return
+    for stage, version in _python_versions(ctx):
+        # a tag without a patch follows the newest patch release of that minor
+        probe = Version(version if version.count(".") == 2 else f"{version}.99")
+        if not specifier.contains(probe, prereleases=True):
+            yield Hit(
+                stage.from_line,
+                f"`{stage.base}` runs Python {version}, but the project requires {requirement}.",
+            )
+
+
+@rule(
+    code="DW108",
+    name="python-version-file-mismatch",
+    target="dockerfile",
+    severity=Severity.WARNING,
+    message="The image's Python differs from the project's .python-version.",
+    what="""
+        Compares the major.minor version of python base images with `.python-version` (used by
+        pyenv, uv and CI setups) next to the Dockerfile.
+    """,
+    why="""
+        Developers and CI test on one Python and production runs another: behaviour and compiled
+        wheels differ, and "works on my machine" bugs follow.
+    """,
+    example="""
+        # .python-version: 3.13
+        FROM python:3.12-slim-bookworm
+    """,
+    use_instead="""
+        FROM python:3.13-slim-trixie
+    """,
+    fix="none",
+    references=("https://docs.astral.sh/uv/concepts/python-versions/#python-version-files",),
+)
+def check_python_version_file(ctx: DockerfileContext) -> Iterator[Hit]:
+    wanted = ctx.project.python_version_file
+    if not wanted:
+        return
+    wanted_minor = ".".join(wanted.split(".")[:2])
+    for stage, version in _python_versions(ctx):
+        if ".".join(version.split(".")[:2]) != wanted_minor:
+            yield Hit(
+                stage.from_line, f"`{stage.base}` runs Python {version}; .python-version says {wanted}."
+            )

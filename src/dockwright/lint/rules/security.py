@@ -95,8 +95,9 @@ def check_root(ctx: DockerfileContext) -> Iterator[Hit]:
     what="""
         Flags ENV in the final image with a credential-like name (`*_PASSWORD`, `SECRET_KEY`,
         `*_TOKEN`, `*_API_KEY`, ...) and a literal value, ARG with such a name in any stage, and
-        ENV/ARG/LABEL values that look like credentials (AWS keys, GitHub tokens, private keys,
-        URLs with a password). Names such as `*_FILE` or `*_PATH` are not secrets.
+        ENV/ARG/LABEL values and RUN lines that contain credentials (AWS keys, GitHub tokens,
+        private keys, URLs with a password such as a private package index in `pip install
+        --index-url`). Names such as `*_FILE` or `*_PATH` are not secrets.
     """,
     why="""
         ENV values are stored in the image config and ARG values in its build history: anyone who
@@ -148,6 +149,18 @@ def check_secrets(ctx: DockerfileContext) -> Iterator[Hit]:
                         f"ENV {name} stores a secret in the image config; provide it at run time instead.",
                     )
                     break
+        for instr in stage.of("RUN"):
+            # `pip install --index-url https://user:token@host/...`: the RUN line is in the history
+            text = " ".join(instr.value)
+            if stage.index not in lineage and "index-url" not in text.lower().replace("_", "-"):
+                continue  # a builder's throwaway values (collectstatic) do not ship; index tokens leak anyway
+            url = URL_WITH_PASSWORD.search(text)
+            if SECRET_VALUE.search(text) or (url and "$" not in url.group("password")):
+                yield Hit(
+                    instr.start_line,
+                    "This RUN line contains a credential, which stays in the image history; "
+                    "use `RUN --mount=type=secret`.",
+                )
 
 
 @rule(

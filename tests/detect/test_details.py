@@ -563,3 +563,16 @@ def test_windows_editors_bom_and_crlf(project: Project, tmp_path: Path) -> None:
     info = detect(root)
     assert info.dependencies == ("fastapi", "uvicorn")
     assert info.python == "3.12"
+
+
+def test_procfile_names_an_app_built_by_a_library(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "flask\ngunicorn\nconnexion-helpers\n",
+            "service.py": "from helpers import build\napp = build(__name__)\n",
+            "Procfile": "web: gunicorn 'service:app' --workers 2\n",
+        }
+    )
+    info = detect(root)
+    assert (info.framework, info.app, info.server) == ("flask", "service:app", "gunicorn")
+    assert "Procfile:1 runs service:app" in {e.why for e in info.evidence if e.what == "app"}

@@ -96,3 +96,9 @@ def render_text(info: ProjectInfo) -> None:
     for item in info.evidence:
         evidence.add_row(Text(item.what), Text(_where(item)), Text(item.why))
     console.print(evidence)
+    warnings = [item for item in info.evidence if "warning" in item.why]
+    if warnings:
+        console.print(Text("warnings:", style="bold yellow"))
+    for item in warnings:
+        where = f"{_where(item)}: " if item.file else ""
+        console.print(Text(f"  {where}{item.why}"))

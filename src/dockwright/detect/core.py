@@ -276,6 +276,21 @@ def choose_app(files: ProjectFiles, dependencies: set[str], override: str | None
     if override is not None:
         return _app_from_override(files, override, candidates, django_projects, dependencies)
     if not candidates:
+        named = _named_by_project(files)
+        if len(named) == 1:
+            # The app is built in a way AST scanning cannot follow, but the project says how it runs.
+            ((file, line, target),) = named.values()
+            try:
+                return _app_from_override(
+                    files,
+                    target,
+                    candidates,
+                    django_projects,
+                    dependencies,
+                    reason=f"{file}:{line} runs {target}",
+                )
+            except DetectionError:
+                pass
         detail = "; ".join(hints + problems)
         message = f"no Python web app found: looked for {looked_for()}"
         raise DetectionError(message + (f" ({detail})" if detail else "") + "; pass --app module:attr")
@@ -286,10 +301,8 @@ def choose_app(files: ProjectFiles, dependencies: set[str], override: str | None
             listed = ", ".join(f"{c.target} ({c.file}:{c.line})" for c in candidates)
             raise DetectionError(f"several candidate apps: {listed}; choose one with --app TARGET")
         candidate = chosen[0]
-        source = named[candidate.target.removesuffix("()")]
-        extra = [
-            Evidence("app", source[0], source[1], f"{candidate.target} is the one the project itself runs")
-        ]
+        file, line, _ = named[candidate.target.removesuffix("()")]
+        extra = [Evidence("app", file, line, f"{candidate.target} is the one the project itself runs")]
     else:
         candidate = candidates[0]
         extra = []
@@ -327,9 +340,10 @@ def _choice(
     )
 
 
-def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None]]:
-    """App targets the project runs itself: Procfile web commands, ``uvicorn.run("main:app")``."""
-    named: dict[str, tuple[str, int | None]] = {}
+def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None, str]]:
+    """App targets the project runs itself (Procfile web commands, ``uvicorn.run("main:app")``),
+    keyed without a factory's ``()``, valued (file, line, target as written)."""
+    named: dict[str, tuple[str, int | None, str]] = {}
     if files.exists("Procfile"):
         for number, line in enumerate(files.read_text("Procfile").splitlines(), start=1):
             if not line.startswith("web:"):
@@ -340,8 +354,9 @@ def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None]]:
                 continue
             if any(PurePosixPath(w).name in SERVER_COMMANDS for w in words):
                 for word in words:
-                    if _APP_TARGET.match(word.strip("'\"")):
-                        named.setdefault(word.strip("'\"").removesuffix("()"), ("Procfile", number))
+                    target = word.strip("'\"")
+                    if _APP_TARGET.match(target):
+                        named.setdefault(target.removesuffix("()"), ("Procfile", number, target))
     for module in files.modules("uvicorn", "hypercorn"):
         for node in ast.walk(module.tree):
             if (
@@ -352,7 +367,8 @@ def _named_by_project(files: ProjectFiles) -> dict[str, tuple[str, int | None]]:
                 and isinstance(node.args[0].value, str)
                 and _APP_TARGET.match(node.args[0].value)
             ):
-                named.setdefault(node.args[0].value.removesuffix("()"), (module.path, node.lineno))
+                target = node.args[0].value
+                named.setdefault(target.removesuffix("()"), (module.path, node.lineno, target))
     return named
 
 
@@ -362,7 +378,11 @@ def _app_from_override(
     candidates: list[AppCandidate],
     django_projects: dict[str, django_detect.DjangoProject],
     dependencies: set[str],
+    *,
+    reason: str | None = None,
 ) -> AppChoice:
+    """The app named by --app (or by the project's own start command, ``reason``), validated."""
+    why_given = reason or f"--app {target} given"
     match = _APP_TARGET.match(target)
     if not match:
         raise DetectionError(
@@ -397,7 +417,7 @@ def _app_from_override(
                 candidate.line,
                 candidate.why,
             )
-            extra = [Evidence("app", "", None, f"--app {target} given")]
+            extra = [Evidence("app", "", None, why_given)]
             project = django_projects.get(candidate.target)
             choice = _choice(found, {normalised: project} if project else {}, dependencies, extra)
             return choice
@@ -415,14 +435,12 @@ def _app_from_override(
             entry.line,
             f"Django {entry.interface.upper()} entry point",
         )
-        return _choice(
-            found, {normalised: project}, dependencies, [Evidence("app", "", None, f"--app {target} given")]
-        )
+        return _choice(found, {normalised: project}, dependencies, [Evidence("app", "", None, why_given)])
     framework, interface, why = _framework_of_unknown(module, attr, dependencies)
     line = _definition_line(module, attr)
     evidence = [
         Evidence("framework", rel, line, why),
-        Evidence("app", rel, line, f"--app {target} given"),
+        Evidence("app", rel, line, why_given),
     ]
     return AppChoice(framework, interface, normalised, app_dir, evidence)
 

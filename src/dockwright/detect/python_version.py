@@ -201,7 +201,7 @@ def choose_python(
         unmet = [c for c in constraints if not c.allows(override)]
         why = f"--python {override} given"
         if unmet:
-            why += "; it does not satisfy " + ", ".join(f"{c.source} {c.text!r}" for c in unmet)
+            why += "; warning: it does not satisfy " + ", ".join(f"{c.source} {c.text!r}" for c in unmet)
         if override not in {r.minor for r in stable}:
             why += "; warning: not a stable, supported CPython release today"
         evidence.append(Evidence("python", "", None, why))

@@ -98,6 +98,18 @@ VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
         Variant("dockwright", "dockwright init", None),
+        Variant(
+            "dw-nopyc",
+            "dockwright init, UV_COMPILE_BYTECODE removed",
+            None,
+            params={"transforms": ["no-bytecode"]},
+        ),
+        Variant(
+            "dw-uvtarget",
+            "dockwright init, uv via pip --target",
+            None,
+            params={"transforms": ["uv-pip-target"]},
+        ),
         Variant("naive", "naive single-stage (root)", "naive"),
         Variant("guide", "guide multi-stage --prefix", "guide", "guide"),
         Variant("cachemount", "pip cache mount + non-root (docker init)", "cachemount", "cachemount"),
@@ -122,6 +134,24 @@ VARIANTS: dict[str, Variant] = {
     )
 }
 DEFAULT_VARIANTS = ("dockwright", "naive", "guide", "cachemount")
+
+
+def _drop_bytecode(dockerfile: str) -> str:
+    out = re.sub(r"^[ \t]*UV_COMPILE_BYTECODE=1[ \t]*\\\n", "", dockerfile, flags=re.M)
+    out = re.sub(r"[ \t]+UV_COMPILE_BYTECODE=1\b", "", out)
+    return out
+
+
+def _uv_by_pip_target(dockerfile: str) -> str:
+    return re.sub(
+        r"python -m venv (/opt/uv)[ \t]*\\\n\s*&& /opt/uv/bin/pip install (\S+)",
+        r"python -m pip install --target \1 \2",
+        dockerfile,
+    )
+
+
+# Edits of the generated Dockerfile that model one generator change, measured against the original.
+TRANSFORMS = {"no-bytecode": _drop_bytecode, "uv-pip-target": _uv_by_pip_target}
 
 
 # Environment that lets each example start without its services: the health endpoint then answers
@@ -221,6 +251,7 @@ class Step:
     number: int
     name: str
     cached: bool = False
+    seconds: float = 0.0  # BuildKit's own duration of the step (0 when cached)
     output: list[str] = field(default_factory=list)
 
 
@@ -256,6 +287,7 @@ class BuildResult:
 
 STEP_HEADER = re.compile(r"^#(\d+) \[([^\]]+)\] (.*)$")
 STEP_CACHED = re.compile(r"^#(\d+) CACHED$")
+STEP_DONE = re.compile(r"^#(\d+) DONE (\d+(?:\.\d+)?)s$")
 STEP_OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
 
 
@@ -269,9 +301,17 @@ def parse_plain_progress(log: str) -> list[Step]:
         elif m := STEP_CACHED.match(line):
             if (step := steps.get(int(m.group(1)))) is not None:
                 step.cached = True
+        elif (m := STEP_DONE.match(line)) and (step := steps.get(int(m.group(1)))) is not None:
+            step.seconds = float(m.group(2))
         elif (m := STEP_OUTPUT.match(line)) and (step := steps.get(int(m.group(1)))) is not None:
             step.output.append(m.group(2))
     return [steps[k] for k in sorted(steps)]
+
+
+def slowest(result: BuildResult, n: int = 4) -> list[tuple[str, float]]:
+    """The n longest steps of a build, to show where its time went."""
+    ran = sorted((s for s in result.steps if not s.cached), key=lambda s: s.seconds, reverse=True)
+    return [(s.name[:140], s.seconds) for s in ran[:n]]
 
 
 def build(context: Path, tag: str, *, no_cache: bool) -> BuildResult:
@@ -427,11 +467,20 @@ def prepare_pristine(app: AppSpec, variant: Variant, root: Path) -> Path:
     ctx = root / "pristine" / app.name / variant.name
     copy_app(app.source, ctx)
     if variant.template is None and app.dockwright_template is None:
-        dockwright_init(ctx)
+        original = dockwright_init(ctx)
+        text = original
+        for name in variant.params.get("transforms", []):
+            text = TRANSFORMS[name](text)
+        if text == original and variant.params.get("transforms"):
+            raise RuntimeError(
+                f"{variant.name}: the generated Dockerfile no longer has what the transform edits"
+            )
+        (ctx / "Dockerfile").write_text(text)
         return ctx
     template = variant.template or app.dockwright_template
     assert template is not None
-    params = variant.params or {"installer": "uv", "cache": True, "compile": True, "venv_pip": False}
+    params = dict(variant.params) if variant.template else {}
+    params = params or {"installer": "uv", "cache": True, "compile": True, "venv_pip": False}
     for name in GENERATED_FILES:
         (ctx / name).unlink(missing_ok=True)
     (ctx / "requirements.txt").write_text(requirements_export(app))
@@ -604,6 +653,7 @@ class Rep:
     dep_packages_installed: int
     size: int
     load_before: float
+    slowest_steps: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # per build kind
 
 
 @dataclass
@@ -687,6 +737,9 @@ def run_app(
                 dep_packages_installed=dep.packages_installed,
                 size=size,
                 load_before=load,
+                slowest_steps={
+                    kind: slowest(b) for kind, b in (("cold", cold), ("code", code), ("dep", dep))
+                },
             )
             results[variant.name].reps.append(r)
             log(
@@ -818,10 +871,19 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {m['added'] / 1e6:.1f} MB ({ratio(m['added'], ref_med['added'])}) "
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
-                f"| {m['start']:.2f} s ({ratio(m['start'], ref_med['start'])}) "
-                f"| {m['start_pyc']:.2f} s | {m['start_nopyc']:.2f} s "
+                f"| {m['start']:.2f} s (min {m['start_min']:.2f}) "
+                f"| {m['start_pyc']:.2f} s (min {m['start_pyc_min']:.2f}) "
+                f"| {m['start_nopyc']:.2f} s (min {m['start_nopyc_min']:.2f}) "
                 f"| {m['cpu']:.2f} / {m['cpu_pyc']:.2f} / {m['cpu_nopyc']:.2f} s |"
             )
+        lines.append("")
+        lines.append("Where the time goes (slowest steps, first repetition):")
+        lines.append("")
+        for v in app["variants"]:
+            steps = v["reps"][0]["slowest_steps"] if v["reps"] else {}
+            for kind in ("cold", "code", "dep"):
+                top = "; ".join(f"{sec:.1f} s `{name[:90]}`" for name, sec in steps.get(kind, [])[:3])
+                lines.append(f"- {v['variant']} {kind}: {top}")
         lines.append("")
     for failure in results.get("failed", []):
         lines += [
@@ -844,6 +906,9 @@ def _medians(v: dict[str, Any], app: dict[str, Any]) -> dict[str, float]:
         "start": med(v["start_as_built"]),
         "start_pyc": med(v["start_pyc"]),
         "start_nopyc": med(v["start_nopyc"]),
+        "start_min": min(v["start_as_built"], default=float("nan")),
+        "start_pyc_min": min(v["start_pyc"], default=float("nan")),
+        "start_nopyc_min": min(v["start_nopyc"], default=float("nan")),
         "cpu": med(v["import_cpu_as_built"]),
         "cpu_pyc": med(v["import_cpu_pyc"]),
         "cpu_nopyc": med(v["import_cpu_nopyc"]),
@@ -874,6 +939,15 @@ def cleanup(apps: list[AppSpec], variants: list[Variant]) -> None:
         for suffix in (":latest", "-pyc", "-nopyc")
     ]
     docker(["image", "rm", "-f", *tags], check=False)
+
+
+def save(results: dict[str, Any], out: Path) -> str:
+    """Write the JSON results and their Markdown next to it; returns the Markdown."""
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    out.write_text(json.dumps(results, indent=2))
+    md = markdown(results)
+    out.with_suffix(".md").write_text(md)
+    return md
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -920,6 +994,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python bench/images_bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "apps": [],
     }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"images-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     try:
         for app in apps:
             log(f"{app.name}: {', '.join(v.name for v in variants)} × {args.reps}")
@@ -929,17 +1005,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # One app failing (e.g. a generator bug) must not throw away the others' measurements.
                 log(f"{app.name}: FAILED: {err}")
                 results.setdefault("failed", []).append({"app": app.name, "error": str(err)[-2000:]})
+            save(results, out)  # after every app: a long run stopped early keeps what it measured
     finally:
         if not args.keep_images:
             cleanup(apps, variants)
         if not args.keep_temp:
             shutil.rmtree(root, ignore_errors=True)
-    results["machine"]["loadavg_end"] = os.getloadavg()
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS_DIR / f"images-{stamp}.json"
-    out.write_text(json.dumps(results, indent=2))
-    md = markdown(results)
+    md = save(results, out)
     print(md)
     log(f"results: {out}")
     if args.update_benchmarks:

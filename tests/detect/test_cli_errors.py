@@ -174,3 +174,10 @@ def test_help() -> None:
     assert result.returncode == 0
     for flag in ("--json", "--python", "--app", "--port"):
         assert flag in result.stdout
+
+
+def test_text_output_lists_warnings() -> None:
+    result = run_cli("detect", str(FIXTURES / "fastapi-uv-src"), "--python", "3.11")
+    assert result.returncode == 0, result.stderr
+    tail = result.stdout.split("warnings:\n", 1)[1]
+    assert "--python 3.11 given; warning: it does not satisfy requires-python '>=3.12,<3.14'" in tail

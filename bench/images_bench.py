@@ -835,9 +835,54 @@ def ratio(x: float, ref: float) -> str:
     return f"{x / ref:.2f}×" if ref and ref == ref and x == x else "–"
 
 
+METHOD = """\
+Reproduce: `.venv/bin/python bench/images_bench.py --update-benchmarks` (about an hour on 2 cores;
+`--quick` for one repetition). Every figure below is measured in one run that builds, for each example
+app, these Dockerfiles on the same base image, alternating their order every repetition:
+
+- **dockwright**: what `dockwright init` writes for the app today (regenerated into a temp copy).
+- **naive**: single stage, `COPY . .` then `pip install -r requirements.txt`, as root.
+- **guide**: multi-stage, builder `pip install --no-cache-dir --prefix=/install`, runtime copies it and
+  runs as a non-root user.
+- **cachemount**: single stage, requirements bind-mounted, pip cache mount, non-root user (the pattern
+  `docker init` writes).
+- **dw-nopyc** / **dw-uvtarget**: dockwright's file with one generator change applied (no
+  `UV_COMPILE_BYTECODE`; uv bootstrapped with `pip install --target` instead of a venv + pip), to
+  measure that change on the same app in the same run.
+
+Templates: `bench/variants/`; requirements for the pip variants are exported from the app's own
+manifests (the same pinned set dockwright installs), plus the server when the app does not depend on
+one. Columns:
+
+- **cold build**: `docker build --no-cache` with every cache mount given an id unique to that build
+  (so it starts empty); the base image is present. Nobody else's build cache is pruned.
+- **code-change rebuild**: after appending one line to an app module, same build cache.
+  **deps re-ran**: whether a dependency-install step ran again (BuildKit plain log: not `CACHED`).
+- **+1 dep rebuild**: after adding one requirement (`humanize`) to the manifest the Dockerfile
+  installs from.
+- **image / added over base**: `docker image inspect` size; base = the stand-in base image.
+  **floor**: installed size of the same runtime requirements (`pip install --target`, no bytecode)
+  plus the app files the dockwright image copies (its .dockerignore). **overhead** = added / floor.
+- **.pyc shipped**: bytes of bytecode outside the interpreter's own tree (deps + app).
+- **start**: `docker start` to the first HTTP answer on 127.0.0.1 (health endpoint; 503 accepted:
+  no database runs, the app answers that it cannot reach it). **all .pyc / no .pyc**: the same image
+  with a layer that precompiles every dependency and app module, or deletes all their bytecode.
+  **app load CPU**: CPU seconds (user+sys) one fresh interpreter in the image spends importing the app
+  — unlike wall-clock start-up, barely affected by other load on the machine.
+
+Stand-in caveats: no registry is reachable, so the base image is a local stand-in with Debian's
+python3 (PEP 668 marker, Debian-owned pip/packaging): the pip templates set
+`PIP_BREAK_SYSTEM_PACKAGES=1` / `PIP_IGNORE_INSTALLED=1` and the guide copies `/install/local` (what
+the official image needs none of). The package index here answers fast and its responses are not
+cacheable, so pip writes no HTTP cache: the naive image carries no pip cache (it would on a real
+index) and network time is a smaller share of a cold build than on a laptop.
+"""
+
+
 def markdown(results: dict[str, Any]) -> str:
     info = results["machine"]
     lines = [
+        METHOD,
         f"Run {info['date']} on {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB RAM, kernel "
         f"{info['kernel']}, Docker {info['docker_server']} (BuildKit, client {info['docker_client']}), "
         f"{info['dockwright']} at {info['git_revision']}; {results['reps']} repetition(s), medians;"
@@ -853,38 +898,58 @@ def markdown(results: dict[str, Any]) -> str:
             f"{app['floor']['total'] / 1e6:.1f} MB = deps {app['floor']['deps'] / 1e6:.1f} + app "
             f"{app['floor']['app'] / 1e6:.2f})",
             "",
-            "| variant | cold build | code-change rebuild | deps re-ran | +1 dep rebuild | image"
-            " | added over base | overhead (added/floor) | .pyc shipped | start (as built)"
-            " | start (all .pyc) | start (no .pyc) | app load CPU (as built / all .pyc / no .pyc) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "Builds (median; ratio to dockwright):",
+            "",
+            "| variant | cold build | code-change rebuild | deps re-ran | +1 dep rebuild |",
+            "|---|---|---|---|---|",
         ]
         for v in app["variants"]:
             m = _medians(v, app)
             reran = sum(r["code_install_reran"] for r in v["reps"])
             lines.append(
-                f"| {v['variant']} ({v['title']}) "
+                f"| **{v['variant']}** ({v['title']}) "
                 f"| {m['cold']:.1f} s ({ratio(m['cold'], ref_med['cold'])}) "
                 f"| {m['code']:.1f} s ({ratio(m['code'], ref_med['code'])}) "
                 f"| {'yes' if reran else 'no'} ({reran}/{len(v['reps'])}) "
-                f"| {m['dep']:.1f} s ({ratio(m['dep'], ref_med['dep'])}) "
+                f"| {m['dep']:.1f} s ({ratio(m['dep'], ref_med['dep'])}) |"
+            )
+        lines += [
+            "",
+            "Image and start-up (start: median, min in brackets):",
+            "",
+            "| variant | image | added over base | overhead | .pyc shipped | start (as built)"
+            " | start (all .pyc) | start (no .pyc) | app load CPU: as built / all .pyc / no .pyc |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for v in app["variants"]:
+            m = _medians(v, app)
+            lines.append(
+                f"| **{v['variant']}** "
                 f"| {v['size'] / 1e6:.0f} MB ({ratio(v['size'], ref['size'])}) "
                 f"| {m['added'] / 1e6:.1f} MB ({ratio(m['added'], ref_med['added'])}) "
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
-                f"| {m['start']:.2f} s (min {m['start_min']:.2f}) "
-                f"| {m['start_pyc']:.2f} s (min {m['start_pyc_min']:.2f}) "
-                f"| {m['start_nopyc']:.2f} s (min {m['start_nopyc_min']:.2f}) "
+                f"| {m['start']:.2f} s ({m['start_min']:.2f}) "
+                f"| {m['start_pyc']:.2f} s ({m['start_pyc_min']:.2f}) "
+                f"| {m['start_nopyc']:.2f} s ({m['start_nopyc_min']:.2f}) "
                 f"| {m['cpu']:.2f} / {m['cpu_pyc']:.2f} / {m['cpu_nopyc']:.2f} s |"
             )
         lines.append("")
-        lines.append("Where the time goes (slowest steps, first repetition):")
-        lines.append("")
-        for v in app["variants"]:
-            steps = v["reps"][0]["slowest_steps"] if v["reps"] else {}
-            for kind in ("cold", "code", "dep"):
-                top = "; ".join(f"{sec:.1f} s `{name[:90]}`" for name, sec in steps.get(kind, [])[:3])
-                lines.append(f"- {v['variant']} {kind}: {top}")
-        lines.append("")
+        slow = [
+            (v["variant"], kind, v["reps"][0].get("slowest_steps", {}).get(kind, []))
+            for v in app["variants"]
+            if v["reps"]
+            for kind in ("cold", "code", "dep")
+        ]
+        if any(steps for _, _, steps in slow):
+            lines += [
+                "<details><summary>Where the build time goes (slowest steps, first repetition)</summary>",
+                "",
+            ]
+            for variant, kind, steps in slow:
+                top = "; ".join(f"{sec:.1f} s `{name[:80]}`" for name, sec in steps[:3])
+                lines.append(f"- {variant}, {kind}: {top}")
+            lines += ["", "</details>", ""]
     for failure in results.get("failed", []):
         lines += [
             f"### {failure['app']}: not measured",
@@ -968,7 +1033,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--update-benchmarks", action="store_true", help="rewrite BENCHMARKS.md ## images")
     parser.add_argument("--keep-images", action="store_true")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument("--report", type=Path, help="only re-render a saved results JSON (no builds)")
     args = parser.parse_args(argv)
+    if args.report:
+        md = markdown(json.loads(args.report.read_text()))
+        print(md)
+        if args.update_benchmarks:
+            update_benchmarks(md, REPO / "BENCHMARKS.md")
+        return 0
     if args.quick:
         args.reps, args.starts = 1, 1
     unknown = [v for v in args.variants if v not in VARIANTS]

@@ -33,7 +33,7 @@ from dockwright.detect.frameworks import (
     looked_for,
     signature,
 )
-from dockwright.detect.health import choose_health, find_routes
+from dockwright.detect.health import Route, choose_health, find_routes
 from dockwright.detect.model import (
     DjangoInfo,
     Evidence,
@@ -117,13 +117,7 @@ def detect_project(
             "no dependency manifest: looked for uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml"
             " and requirements*.txt / requirements/*.txt"
         )
-    declared_in = {r.name: (r.file, r.line) for r in deps.requirements}
-    for r in deps.requirements:
-        for extra in r.extras:
-            if extra_dist := EXTRA_DISTRIBUTIONS.get((r.name, extra)):
-                declared_in.setdefault(extra_dist, (r.file, r.line))
-    for locked_name, _ in deps.locked or []:
-        declared_in.setdefault(locked_name, (deps.lock_file or "", None))
+    declared_in = _declaration_sites(deps)
 
     evidence: list[Evidence] = list(choice.evidence)
     evidence.extend(deps.evidence)
@@ -140,71 +134,23 @@ def detect_project(
     django_info, static_root, writable, sqlite, django_evidence = _django_details(files, choice)
     evidence.extend(django_evidence)
     sqlite += [(_from_app_dir(choice.app_dir, d), file, line) for d, file, line in sqlite_dirs(files)]
-    database = next((s for s in service_report.services if s in DATABASE_SERVICES), None)
-    for directory, file, line in sqlite:
-        if database is not None:
-            why = f"SQLite in {directory}/ is only a fallback: {database} is used, nothing made writable"
-        elif directory in writable:
-            continue
-        else:
-            writable.append(directory)
-            why = f"SQLite database in {directory}/: the directory must be writable"
-        evidence.append(Evidence("writable dir", file, line, why))
+    evidence.extend(_sqlite_writable(sqlite, service_report.services, writable))
 
     migrations, migration_evidence = _migrations(files, choice)
     evidence.extend(migration_evidence)
 
-    root_urlconf = None
-    if choice.django and choice.django.settings:
-        value = choice.django.settings.get("ROOT_URLCONF")
-        root_urlconf = value if isinstance(value, str) else None
-    routes = find_routes(files, root_urlconf, choice.app_dir)
-    health = choose_health(routes)
-    unsure = choose_health(routes, certain=False)
-    if health is not None:
-        evidence.append(
-            Evidence("health", health.file, health.line, f"{health.how} serves GET {health.path}")
-        )
-    elif unsure is not None:
-        why = (
-            f"{unsure.how} is under a router prefix computed at run time: not used; the plan uses a TCP probe"
-        )
-        evidence.append(Evidence("health", unsure.file, unsure.line, why))
-    else:
-        evidence.append(Evidence("health", "", None, "no health route found: the plan uses a TCP probe"))
+    health, health_evidence = _health(files, choice)
+    evidence.append(health_evidence)
+    server, server_dist, server_evidence = _server(choice.interface, installed, declared_in, deps.lock_file)
+    evidence.append(server_evidence)
 
-    server = SERVERS[choice.interface]
-    server_dist = next((d for d in SERVER_DISTRIBUTIONS[server] if d in installed), None)
-    if server_dist:
-        file, line = declared_in.get(server_dist, (deps.lock_file or "", None))
-        evidence.append(
-            Evidence("server", file, line, f"{choice.interface.upper()} app: {server}, already a dependency")
-        )
-    else:
-        evidence.append(
-            Evidence(
-                "server",
-                "",
-                None,
-                f"{choice.interface.upper()} app: {server} (not a dependency: the image adds it)",
-            )
-        )
-
-    env_vars = find_env_vars(files)
-    if files.unparsable:  # last: every scan above may have met one
-        evidence.append(
-            Evidence(
-                "parse",
-                files.unparsable[0],
-                None,
-                f"{len(files.unparsable)} file(s) skipped: Python {_RUNNING} cannot parse them"
-                " (newer syntax or bad encoding); run dockwright on a newer Python to include them",
-            )
-        )
     is_package, package_evidence = _is_package(files, pyproject, deps)
     evidence.extend(package_evidence)
     name, name_evidence = _project_name(root, pyproject)
     evidence.append(name_evidence)
+    env_vars = find_env_vars(files)
+    if files.unparsable:  # last: every scan above may have met one
+        evidence.append(_unparsable_evidence(files.unparsable))
     manifests = list(dict.fromkeys(deps.manifests + _readme_manifest(files, pyproject, is_package)))
 
     return ProjectInfo(
@@ -235,6 +181,84 @@ def detect_project(
         env_vars=env_vars,
         evidence=tuple(evidence),
     )
+
+
+# --- decisions over the whole project ----------------------------------------------------------
+
+
+def _declaration_sites(deps: DependencySet) -> dict[str, tuple[str, int | None]]:
+    """Distribution -> (file, line) where it is declared; extras and locked packages included."""
+    sites = {r.name: (r.file, r.line) for r in deps.requirements}
+    for r in deps.requirements:
+        for extra in r.extras:
+            if extra_dist := EXTRA_DISTRIBUTIONS.get((r.name, extra)):
+                sites.setdefault(extra_dist, (r.file, r.line))
+    for locked_name, _ in deps.locked or []:
+        sites.setdefault(locked_name, (deps.lock_file or "", None))
+    return sites
+
+
+def _sqlite_writable(
+    sqlite: list[tuple[str, str, int]], services: tuple[str, ...], writable: list[str]
+) -> list[Evidence]:
+    """Add SQLite directories to ``writable`` unless a database service makes SQLite a dev fallback."""
+    evidence = []
+    database = next((s for s in services if s in DATABASE_SERVICES), None)
+    for directory, file, line in sqlite:
+        if database is not None:
+            why = f"SQLite in {directory}/ is only a fallback: {database} is used, nothing made writable"
+        elif directory in writable:
+            continue
+        else:
+            writable.append(directory)
+            why = f"SQLite database in {directory}/: the directory must be writable"
+        evidence.append(Evidence("writable dir", file, line, why))
+    return evidence
+
+
+def _health(files: ProjectFiles, choice: AppChoice) -> tuple[Route | None, Evidence]:
+    root_urlconf = None
+    if choice.django and choice.django.settings:
+        value = choice.django.settings.get("ROOT_URLCONF")
+        root_urlconf = value if isinstance(value, str) else None
+    routes = find_routes(files, root_urlconf, choice.app_dir)
+    health = choose_health(routes)
+    if health is not None:
+        return health, Evidence("health", health.file, health.line, f"{health.how} serves GET {health.path}")
+    unsure = choose_health(routes, certain=False)
+    if unsure is not None:
+        why = (
+            f"{unsure.how} is under a router prefix computed at run time: not used; the plan uses a TCP probe"
+        )
+        return None, Evidence("health", unsure.file, unsure.line, why)
+    return None, Evidence("health", "", None, "no health route found: the plan uses a TCP probe")
+
+
+def _server(
+    interface: Interface,
+    installed: set[str],
+    declared_in: dict[str, tuple[str, int | None]],
+    lock_file: str | None,
+) -> tuple[Server, str | None, Evidence]:
+    server = SERVERS[interface]
+    dist = next((d for d in SERVER_DISTRIBUTIONS[server] if d in installed), None)
+    if dist is None:
+        why = f"{interface.upper()} app: {server} (not a dependency: the image adds it)"
+        return server, None, Evidence("server", "", None, why)
+    file, line = declared_in.get(dist, (lock_file or "", None))
+    return (
+        server,
+        dist,
+        Evidence("server", file, line, f"{interface.upper()} app: {server}, already a dependency"),
+    )
+
+
+def _unparsable_evidence(unparsable: list[str]) -> Evidence:
+    why = (
+        f"{len(unparsable)} file(s) skipped: Python {_RUNNING} cannot parse them"
+        " (newer syntax or bad encoding); run dockwright on a newer Python to include them"
+    )
+    return Evidence("parse", unparsable[0], None, why)
 
 
 # --- the app ---------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def test_uv_project_syncs_the_frozen_lock_without_dev_groups_then_installs_the_p
     assert b.installer == "uv"
     assert b.cache_mounts == ("/root/.cache/uv",)
     assert b.env["UV_PROJECT_ENVIRONMENT"] == "/opt/venv"
+    assert b.env["UV_PYTHON"] == "/opt/venv/bin/python"  # never another interpreter (.python-version)
 
 
 def test_not_a_package_means_no_project_install() -> None:

@@ -395,6 +395,8 @@ def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
     )
     env = {**os.environ, "UV_NATIVE_TLS": "1"}
     subprocess.run([sys.executable, "-m", "uv", "lock", "-q"], cwd=root, check=True, env=env, timeout=300)
+    # A patch-level pin that the base image does not have: uv must still use the image's interpreter.
+    (root / ".python-version").write_text("3.13.1\n", encoding="utf-8")
     info = make_info(
         root=str(root),
         name="shop",

@@ -246,6 +246,9 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         "UV_COMPILE_BYTECODE": "1" if COMPILE_BYTECODE else "0",
         "UV_PYTHON_DOWNLOADS": "never",  # use the base image's interpreter, never a downloaded one
         "UV_PROJECT_ENVIRONMENT": facts.VENV,
+        # The base image's interpreter, whatever .python-version pins: a patch-level pin (3.13.1) would
+        # otherwise make `uv sync` look for another interpreter, and downloads are off.
+        "UV_PYTHON": f"{facts.VENV}/bin/python",
         "VIRTUAL_ENV": facts.VENV,
         "PATH": f"{facts.VENV}/bin:{facts.UV_TOOL_VENV}/bin:$PATH",
     }

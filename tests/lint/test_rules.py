@@ -759,6 +759,48 @@ CASES: list[Case] = [
         (),
     ),
     Case("DW610", "ok-python-probe", df(f'FROM {SLIM}\nHEALTHCHECK CMD ["python", "-c", "print(1)"]\n'), ()),
+    Case(
+        "DW611",
+        "expose-differs",
+        df(f'FROM {SLIM}\nEXPOSE 8000\nCMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]\n'),
+        (2,),
+    ),
+    Case(
+        "DW611",
+        "healthcheck-differs",
+        df(
+            f'FROM {SLIM}\nHEALTHCHECK CMD ["python", "-c", "import urllib.request as u; u.urlopen(\'http://127.0.0.1:8000/\')"]\nCMD flask run --host 0.0.0.0\n'
+        ),
+        (2,),
+    ),
+    Case(
+        "DW611",
+        "socket-probe-differs",
+        df(
+            f'FROM {SLIM}\nHEALTHCHECK CMD ["python", "-c", "import socket; socket.create_connection((\'127.0.0.1\', 8080))"]\nCMD ["uvicorn", "a:app", "--host", "0.0.0.0"]\n'
+        ),
+        (2,),
+    ),
+    Case(
+        "DW611",
+        "ok-same-port",
+        df(
+            f'FROM {SLIM}\nEXPOSE 8000/tcp\nHEALTHCHECK CMD ["python", "-c", "import urllib.request as u; u.urlopen(\'http://localhost:8000/\')"]\nCMD ["uvicorn", "a:app", "--host", "0.0.0.0"]\n'
+        ),
+        (),
+    ),
+    Case(
+        "DW611",
+        "ok-port-from-env",
+        df(f"FROM {SLIM}\nEXPOSE 8000\nCMD exec gunicorn --bind 0.0.0.0:$PORT app:app\n"),
+        (),
+    ),
+    Case(
+        "DW611",
+        "ok-flask-run-port-env",
+        df(f'FROM {SLIM}\nENV FLASK_RUN_PORT=8000\nEXPOSE 8000\nCMD ["flask", "run"]\n'),
+        (),
+    ),
     # ---------------------------------------------------------------- DW7xx .dockerignore
     Case("DW701", "missing-with-copy-all", {"Dockerfile": f"FROM {SLIM}\nWORKDIR /app\nCOPY . .\n"}, (3,)),
     Case("DW701", "ok-present", df(f"FROM {SLIM}\nCOPY . .\n"), ()),

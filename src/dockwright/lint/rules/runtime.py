@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -718,3 +718,94 @@ def check_healthcheck_tool(ctx: DockerfileContext) -> Iterator[Hit]:
     ) or "distroless" in ref.name
     if minimal and not _installs(ctx, tool):
         yield Hit(check.start_line, f"`{tool}` is not installed in `{root.base}`; probe with Python instead.")
+
+
+_DEFAULT_PORT = {"flask": 5000}
+
+
+_PORT_ENV = {
+    "flask": "FLASK_RUN_PORT",
+    "uvicorn": "UVICORN_PORT",
+    "granian": "GRANIAN_PORT",
+    "gunicorn": "PORT",
+}
+
+
+def _server_port(ctx: DockerfileContext, run: ServerRun, env: Mapping[str, str]) -> int | None:
+    """The TCP port a server command listens on, when it is written down (None if variable)."""
+    cmd = Command((run.server, *run.args, *shell_split(env.get("GUNICORN_CMD_ARGS", ""))))
+    if run.server == "gunicorn" and _gunicorn_settings_elsewhere(ctx, ctx.model.final, run.args):
+        return None
+    values: list[str] = []
+    if run.server in ("gunicorn", "hypercorn"):
+        values = [b.rsplit(":", 1)[-1] for b in cmd.option_values("-b", "--bind") if ":" in b]
+    elif run.server == "runserver":
+        positional = [a for a in run.args if not a.startswith("-")][:1]
+        values = [positional[0].rsplit(":", 1)[-1]] if positional else []
+    elif run.server == "daphne":
+        values = cmd.option_values("-p", "--port")
+    else:
+        values = cmd.option_values("--port", "-p")
+    if values:
+        return int(values[-1]) if values[-1].isdigit() else None
+    if run.server in ("gunicorn", "hypercorn") and cmd.option_values("-b", "--bind"):
+        return None  # a unix socket or a host without port
+    from_env = env.get(_PORT_ENV.get(run.server, ""), "")
+    if from_env:
+        return int(from_env) if from_env.isdigit() else None
+    return _DEFAULT_PORT.get(run.server, 8000)
+
+
+@rule(
+    code="DW611",
+    name="port-mismatch",
+    target="dockerfile",
+    severity=Severity.WARNING,
+    message="The server listens on a different port than the Dockerfile exposes or health-checks.",
+    what="""
+        Compares the port the final stage's server listens on (its `--port`/`--bind`, or the
+        server's default: 8000, flask 5000) with `EXPOSE` and with the port in a HEALTHCHECK
+        URL. Ports that come from variables are not judged.
+    """,
+    why="""
+        A health check on the wrong port keeps the container `unhealthy` forever (and its compose
+        dependants never start); a wrong EXPOSE misleads `docker run -P`, compose and readers.
+    """,
+    example="""
+        EXPOSE 8000
+        CMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]
+    """,
+    use_instead="""
+        EXPOSE 5000
+        CMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]
+    """,
+    fix="none",
+    references=("https://docs.docker.com/reference/dockerfile/#expose",),
+)
+def check_port_mismatch(ctx: DockerfileContext) -> Iterator[Hit]:
+    final = ctx.model.final
+    runs = [r for r in server_runs(ctx, final) if r.server not in ("alembic", "django-migrate")]
+    if len(runs) != 1:
+        return
+    port = _server_port(ctx, runs[0], final.end_env)
+    if port is None:
+        return
+    exposed: list[tuple[int, Instruction]] = []
+    for index in sorted(ctx.model.final_lineage):
+        for instr in ctx.model.stages[index].of("EXPOSE"):
+            for item in instr.value:
+                number = item.split("/", 1)[0]
+                if number.isdigit():
+                    exposed.append((int(number), instr))
+    if exposed and port not in {p for p, _ in exposed}:
+        instr = exposed[-1][1]
+        yield Hit(instr.start_line, f"EXPOSE {exposed[-1][0]}, but {runs[0].server} listens on {port}.")
+    check = final.last("HEALTHCHECK")
+    if check is not None:
+        text = " ".join(check.value)
+        match = re.search(r"(?:127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\])['\"]?\s*[:,]\s*(\d+)", text)
+        if match and int(match.group(1)) != port:
+            yield Hit(
+                check.start_line,
+                f"The HEALTHCHECK probes port {match.group(1)}, but {runs[0].server} listens on {port}.",
+            )

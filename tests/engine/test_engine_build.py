@@ -153,3 +153,18 @@ def test_outside_git_only_latest(tmp_path: Path) -> None:
         assert "not a git repository" in proc.stderr
     finally:
         remove_image(f"{project.name}:latest")
+
+
+def test_name_comes_from_detect_when_the_project_is_understood(tmp_path: Path) -> None:
+    project = copy_app(tmp_path / "checkout")
+    (project / "Dockerfile").write_text(DOCKERFILE)
+    name = unique("dwtest-detected")
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "{name.upper()}"\nversion = "1"\ndependencies = []\n'
+    )
+    try:
+        proc = dockwright("build", str(project))
+        assert proc.returncode == 0, proc.stderr
+        assert f"tags         {name}:latest\n" in proc.stdout  # pyproject's name, DNS-safe; not "checkout"
+    finally:
+        remove_image(f"{name}:latest")

@@ -10,10 +10,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dockwright.errors import DockwrightError
+
+if TYPE_CHECKING:
+    from dockwright.engine.build import BuildSummary
 
 _STEP = re.compile(r"^#(\d+) \[([^\]]+)\] (.+)$")
 _DONE = re.compile(r"^#(\d+) (DONE [\d.]+s|CACHED|ERROR.*)$")
@@ -21,15 +25,13 @@ _DONE = re.compile(r"^#(\d+) (DONE [\d.]+s|CACHED|ERROR.*)$")
 
 def project_name(root: Path) -> str:
     """detect's project name when the project can be detected, else the directory name (DNS-safe)."""
+    from dockwright.detect import detect_project
     from dockwright.engine.build import dns_safe_name
 
     try:
-        from dockwright.detect import detect_project  # type: ignore[attr-defined,unused-ignore]
-
-        info = detect_project(root)
-        name = str(info.name)
-    except (ImportError, AttributeError, DockwrightError):
-        name = root.name
+        name = detect_project(root).name
+    except DockwrightError:
+        name = root.name  # a Dockerfile for something detect does not understand still builds
     return dns_safe_name(name)
 
 
@@ -81,14 +83,12 @@ class ProgressPrinter:
             )
 
 
-def print_summary(summary: object, seconds: float) -> None:
+def print_summary(summary: BuildSummary, seconds: float) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from dockwright.engine.build import BuildSummary
     from dockwright.engine.images import format_bytes
 
-    assert isinstance(summary, BuildSummary)
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"[bold green]built[/] {summary.image_id[:19]} in {seconds:.1f} s")
     console.print(f"  tags         {', '.join(summary.tags)}")

@@ -378,3 +378,11 @@ def test_gitignore_ignores_env(gitignore: str, expected: bool) -> None:
 def test_privileged_port_is_noted() -> None:
     assert any("privileged" in n for n in make_plan(make_info(port=80)).notes)
     assert not any("privileged" in n for n in make_plan(make_info(port=8000)).notes)
+
+
+def test_collectstatic_gets_placeholders_for_variables_settings_may_require() -> None:
+    info = django_info(env_vars=("DJANGO_SECRET_KEY", "EMAIL_HOST_PASSWORD", "DATABASE_URL", "SENTRY_DSN"))
+    env = make_plan(info).runtime.collectstatic_env
+    assert env["EMAIL_HOST_PASSWORD"] == env["DJANGO_SECRET_KEY"] == "collectstatic-build-only-not-a-secret"
+    assert env["DATABASE_URL"].startswith("sqlite:")  # parsed at import, never connected to
+    assert "SENTRY_DSN" not in env  # optional: the settings' default applies

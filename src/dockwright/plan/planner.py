@@ -339,22 +339,36 @@ def collectstatic_command(info: ProjectInfo) -> tuple[str, ...]:
     return ("python", info.django.manage_py, "collectstatic", "--noinput")
 
 
+# Harmless local values for settings that parse a connection URL at import time (collectstatic
+# never connects).
+COLLECTSTATIC_URLS = {
+    "DATABASE_URL": "sqlite:////tmp/collectstatic.sqlite3",
+    "REDIS_URL": "redis://localhost:6379/0",
+    "CELERY_BROKER_URL": "memory://",
+}
+BUILD_ONLY_SECRET = "collectstatic-build-only-not-a-secret"
+
+
 def collectstatic_env(info: ProjectInfo) -> dict[str, str]:
-    """Throwaway values for settings modules that refuse to import without them; only on that RUN line."""
+    """Throwaway values for settings modules that refuse to import without them; only on that RUN line.
+
+    Every variable the code reads and .env.example gives a value gets one here too: secrets a
+    build-only dummy, the rest their placeholder; optional ones stay unset so defaults apply.
+    """
     if not collectstatic_command(info) or info.django is None:
         return {}
     env = {"DJANGO_SETTINGS_MODULE": info.django.settings_module}
     for name in info.env_vars:
-        if re.search(r"SECRET_KEY$", name):
-            env[name] = "collectstatic-build-only-not-a-secret"
-    env.setdefault("SECRET_KEY", "collectstatic-build-only-not-a-secret")
-    # Settings that parse a database/cache URL at import time get a harmless local value.
-    for name, value in (
-        ("DATABASE_URL", "sqlite:////tmp/collectstatic.sqlite3"),
-        ("REDIS_URL", "redis://localhost:6379/0"),
-    ):
-        if name in info.env_vars:
-            env[name] = value
+        if name in facts.RESERVED_ENV or name == "DJANGO_SETTINGS_MODULE":
+            continue
+        placeholder, _, secret = _placeholder(name, info.port)
+        if name in COLLECTSTATIC_URLS:
+            env[name] = COLLECTSTATIC_URLS[name]
+        elif secret or re.search(r"SECRET_KEY$", name):
+            env[name] = BUILD_ONLY_SECRET
+        elif placeholder:
+            env[name] = placeholder
+    env.setdefault("SECRET_KEY", BUILD_ONLY_SECRET)
     return env
 
 

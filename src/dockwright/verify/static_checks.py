@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -74,14 +75,22 @@ def check_exec_form(config: Mapping[str, Any]) -> CheckResult:
     cmd: list[str] | None = config.get("Cmd")
     problems = []
     if _is_shell_form(entrypoint):
-        problems.append(f"ENTRYPOINT is shell form {entrypoint!r}: sh is PID 1 and does not forward SIGTERM")
+        problems.append(
+            f"ENTRYPOINT is shell form {_json(entrypoint)}: sh is PID 1 and does not forward SIGTERM"
+        )
     elif not entrypoint and _is_shell_form(cmd):
-        problems.append(f"CMD is shell form {cmd!r}: sh is PID 1 and does not forward SIGTERM")
+        problems.append(f"CMD is shell form {_json(cmd)}: sh is PID 1 and does not forward SIGTERM")
     if not entrypoint and not cmd:
         problems.append("no CMD or ENTRYPOINT")
     if problems:
         return CheckResult("exec-form", "fail", problems)
-    return CheckResult("exec-form", "pass", [f"ENTRYPOINT {entrypoint or []} CMD {cmd or []}"])
+    shown = [f"ENTRYPOINT {_json(entrypoint)}"] if entrypoint else []
+    return CheckResult("exec-form", "pass", [" ".join([*shown, f"CMD {_json(cmd or [])}"])])
+
+
+def _json(argv: Sequence[str] | None) -> str:
+    """An exec-form argument list as the Dockerfile writes it."""
+    return json.dumps(list(argv or []))
 
 
 def secret_findings_in_config(

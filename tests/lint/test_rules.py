@@ -801,6 +801,63 @@ CASES: list[Case] = [
         df(f'FROM {SLIM}\nENV FLASK_RUN_PORT=8000\nEXPOSE 8000\nCMD ["flask", "run"]\n'),
         (),
     ),
+    Case(
+        "DW612",
+        "fastapi-sync-gunicorn",
+        df(
+            f'FROM {SLIM}\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app.main:app"]\n',
+            requirements_dot_txt="fastapi\ngunicorn\n",
+        ),
+        (2,),
+    ),
+    Case(
+        "DW612",
+        "flask-under-uvicorn",
+        df(
+            f'FROM {SLIM}\nCMD ["uvicorn", "app:app", "--host", "0.0.0.0"]\n',
+            requirements_dot_txt="flask\nuvicorn\n",
+        ),
+        (2,),
+    ),
+    Case(
+        "DW612",
+        "ok-uvicorn-worker",
+        df(
+            f'FROM {SLIM}\nCMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app.main:app"]\n',
+            requirements_dot_txt="fastapi\n",
+        ),
+        (),
+    ),
+    Case(
+        "DW612",
+        "ok-worker-class-in-env",
+        df(
+            f'FROM {SLIM}\nENV GUNICORN_CMD_ARGS="--worker-class uvicorn.workers.UvicornWorker"\nCMD ["gunicorn", "app.main:app"]\n',
+            requirements_dot_txt="fastapi\n",
+        ),
+        (),
+    ),
+    Case(
+        "DW612",
+        "ok-flask-gunicorn",
+        df(f'FROM {SLIM}\nCMD ["gunicorn", "app:app"]\n', requirements_dot_txt="flask\n"),
+        (),
+    ),
+    Case(
+        "DW612",
+        "ok-flask-uvicorn-wsgi-interface",
+        df(
+            f'FROM {SLIM}\nCMD ["uvicorn", "--interface", "wsgi", "app:app"]\n',
+            requirements_dot_txt="flask\n",
+        ),
+        (),
+    ),
+    Case(
+        "DW612",
+        "ok-adapter",
+        df(f'FROM {SLIM}\nCMD ["uvicorn", "asgi:app"]\n', requirements_dot_txt="flask\nasgiref\n"),
+        (),
+    ),
     # ---------------------------------------------------------------- DW7xx .dockerignore
     Case("DW701", "missing-with-copy-all", {"Dockerfile": f"FROM {SLIM}\nWORKDIR /app\nCOPY . .\n"}, (3,)),
     Case("DW701", "ok-present", df(f"FROM {SLIM}\nCOPY . .\n"), ()),

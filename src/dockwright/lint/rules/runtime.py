@@ -809,3 +809,78 @@ def check_port_mismatch(ctx: DockerfileContext) -> Iterator[Hit]:
                 check.start_line,
                 f"The HEALTHCHECK probes port {match.group(1)}, but {runs[0].server} listens on {port}.",
             )
+
+
+_ASGI_FRAMEWORKS = ("fastapi", "starlette", "litestar", "quart")
+_WSGI_ONLY_FRAMEWORKS = ("flask",)
+_ADAPTERS = frozenset({"asgiref", "a2wsgi", "asgi-wsgi"})
+
+
+@rule(
+    code="DW612",
+    name="server-interface-mismatch",
+    target="dockerfile",
+    severity=Severity.ERROR,
+    message="The server speaks a different interface (WSGI/ASGI) than the app, so every request fails.",
+    what="""
+        Reads the project's dependencies and flags gunicorn running an ASGI framework (FastAPI,
+        Starlette, Litestar, Quart) with its default sync workers, i.e. without
+        `-k uvicorn_worker.UvicornWorker` (or another ASGI worker class), and uvicorn serving a
+        Flask (WSGI) project without `--interface wsgi`. Projects that depend on an adapter
+        (asgiref, a2wsgi) are not judged.
+    """,
+    why="""
+        The container starts and even passes a TCP health check, but each request crashes with
+        `TypeError: __call__() missing ... 'send'` (ASGI app under a WSGI server) or the reverse.
+    """,
+    example="""
+        # requirements.txt: fastapi
+        CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app.main:app"]
+    """,
+    use_instead="""
+        CMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "app.main:app"]
+    """,
+    fix="none",
+    references=(
+        "https://www.uvicorn.org/deployment/#gunicorn",
+        "https://docs.gunicorn.org/en/stable/design.html#asyncio-workers",
+    ),
+)
+def check_interface(ctx: DockerfileContext) -> Iterator[Hit]:
+    runs = [r for r in server_runs(ctx, ctx.model.final) if r.server in ("gunicorn", "uvicorn")]
+    if not runs:
+        return
+    deps = ctx.project.dependencies
+    if deps & _ADAPTERS:
+        return
+    asgi = [name for name in _ASGI_FRAMEWORKS if name in deps]
+    wsgi_only = [name for name in _WSGI_ONLY_FRAMEWORKS if name in deps] if not asgi else []
+    env = ctx.model.final.end_env
+    for run in runs:
+        if run.server == "gunicorn" and asgi:
+            args = Command(("gunicorn", *run.args, *shell_split(env.get("GUNICORN_CMD_ARGS", ""))))
+            worker = " ".join(args.option_values("-k", "--worker-class"))
+            if _gunicorn_settings_elsewhere(ctx, ctx.model.final, run.args):
+                continue
+            if not worker or worker.split(".")[-1].lower() in (
+                "sync",
+                "gthread",
+                "gevent",
+                "eventlet",
+                "tornado",
+            ):
+                yield Hit(
+                    run.instr.start_line,
+                    f"gunicorn{_where(run)} runs {asgi[0]} (ASGI) with sync workers; "
+                    "add `-k uvicorn_worker.UvicornWorker`.",
+                )
+        elif (
+            run.server == "uvicorn"
+            and wsgi_only
+            and "wsgi" not in Command(("uvicorn", *run.args)).option_values("--interface")
+        ):
+            yield Hit(
+                run.instr.start_line,
+                f"uvicorn{_where(run)} serves {wsgi_only[0]} (WSGI) as ASGI; "
+                "use gunicorn or `--interface wsgi`.",
+            )

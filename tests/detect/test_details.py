@@ -576,3 +576,28 @@ def test_procfile_names_an_app_built_by_a_library(project: Project) -> None:
     info = detect(root)
     assert (info.framework, info.app, info.server) == ("flask", "service:app", "gunicorn")
     assert "Procfile:1 runs service:app" in {e.why for e in info.evidence if e.what == "app"}
+
+
+def test_flask_instance_folder_and_factory_built_celery(project: Project) -> None:
+    """pallets/flask examples: sqlite in app.instance_path; Celery() built in an init function."""
+    root = project(
+        {
+            "requirements.txt": "flask\ncelery\nredis\n",
+            "web/__init__.py": (
+                "import os\nfrom celery import Celery\nfrom flask import Flask\n\n"
+                "def celery_init_app(app):\n    celery = Celery(app.name)\n    return celery\n\n"
+                "def create_app():\n    app = Flask(__name__)\n"
+                "    app.config['DATABASE'] = os.path.join(app.instance_path, 'web.sqlite')\n"
+                "    celery_init_app(app)\n    return app\n"
+            ),
+            "make_celery.py": (
+                "from web import create_app\nflask_app = create_app()\n"
+                "celery_app = flask_app.extensions['celery']\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert info.app == "make_celery:flask_app"
+    assert info.writable_dirs == ("instance",)
+    assert info.celery_app == "make_celery:celery_app"
+    assert info.services == ("redis", "celery-worker")

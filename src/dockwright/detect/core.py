@@ -146,6 +146,7 @@ def detect_project(
 
     is_package, package_evidence = _is_package(files, pyproject, deps)
     evidence.extend(package_evidence)
+    evidence.extend(_flask_instance_folder(files, choice, is_package, writable))
     name, name_evidence = _project_name(root, pyproject)
     evidence.append(name_evidence)
     env_vars = find_env_vars(files)
@@ -251,6 +252,31 @@ def _server(
         dist,
         Evidence("server", file, line, f"{interface.upper()} app: {server}, already a dependency"),
     )
+
+
+def _flask_instance_folder(
+    files: ProjectFiles, choice: AppChoice, is_package: bool, writable: list[str]
+) -> list[Evidence]:
+    """Flask/Quart apps that use ``app.instance_path`` write there (SQLite, uploads, config)."""
+    if choice.framework not in ("flask", "quart"):
+        return []
+    for module in files.modules("instance_path"):
+        for node in ast.walk(module.tree):
+            if not (isinstance(node, ast.Attribute) and node.attr == "instance_path"):
+                continue
+            if is_package:
+                why = (
+                    "app.instance_path of an installed package is <venv>/var/<name>-instance;"
+                    " warning: pass instance_path= to the app or make that directory writable"
+                )
+                return [Evidence("writable dir", module.path, node.lineno, why)]
+            # Not installed: Flask puts the instance folder next to the app's top-level package.
+            instance = f"{choice.app_dir}/instance" if choice.app_dir else "instance"
+            if instance not in writable:
+                writable.append(instance)
+            why = f"app.instance_path is used: {instance}/ must be writable"
+            return [Evidence("writable dir", module.path, node.lineno, why)]
+    return []
 
 
 def _unparsable_evidence(unparsable: list[str]) -> Evidence:

@@ -72,6 +72,8 @@ BEAT_SETTINGS = frozenset(
     {"beat_schedule", "CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE", "add_periodic_task"}
 )
 BEAT_DISTRIBUTIONS = ("django-celery-beat", "redbeat", "celery-redbeat")
+# Module-level names projects export a factory-built Celery app under.
+CELERY_EXPORT_NAMES = ("celery_app", "celery")
 # Module names that usually hold the Celery app, preferred when there are several.
 CELERY_MODULE_NAMES = ("celery", "celery_app", "worker", "tasks")
 
@@ -126,6 +128,18 @@ def find_celery_apps(files: ProjectFiles) -> list[CeleryApp]:
                     for t in node.targets
                     if isinstance(t, ast.Name)
                 )
+
+    if not apps:
+        # Celery() built inside a factory (Flask's celery_init_app): the module-level name the
+        # project exports for `celery -A` is the best target there is.
+        for module in files.modules("celery"):
+            for node in module.tree.body:
+                if module.name and isinstance(node, ast.Assign):
+                    apps.extend(
+                        CeleryApp(f"{module.name}:{t.id}", module.path, node.lineno)
+                        for t in node.targets
+                        if isinstance(t, ast.Name) and t.id in CELERY_EXPORT_NAMES
+                    )
 
     def preference(app: CeleryApp) -> tuple[int, str]:
         stem = app.target.split(":")[0].rsplit(".", 1)[-1]

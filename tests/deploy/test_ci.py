@@ -12,7 +12,13 @@ import pytest
 import yaml as pyyaml
 from deploy_factory import build_plan, django_plan
 
-from dockwright.deploy.ci import PIPELINE_FILES, ProjectTests, ci_pipeline, find_test_setup
+from dockwright.deploy.ci import (
+    PIPELINE_FILES,
+    ProjectTests,
+    ci_pipeline,
+    find_test_setup,
+    in_image_test_script,
+)
 from dockwright.deploy.yamlio import load
 from dockwright.errors import DockwrightError
 
@@ -346,3 +352,32 @@ def test_app_without_backing_services_is_verified_alone() -> None:
     steps = steps_by_name(github(plan=build_plan()))
     assert "Start backing services (compose.yaml) and migrate" not in steps
     assert steps["dockwright verify"]["run"] == 'dockwright verify "$LOCAL_IMAGE"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pytest.ini", "[pytest]\nDJANGO_SETTINGS_MODULE = config.settings.test\n"),
+        ("pyproject.toml", '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "config.settings.test"\n'),
+        ("setup.cfg", "[tool:pytest]\nDJANGO_SETTINGS_MODULE = config.settings.test\n"),
+    ],
+)
+def test_tests_run_with_the_settings_module_their_pytest_config_names(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    # The image's ENV names the production settings; the project's tests expect their own.
+    (tmp_path / "tests").mkdir()
+    (tmp_path / name).write_text(text)
+    (tmp_path / "requirements-dev.txt").write_text("pytest-django\n")
+    setup = find_test_setup(tmp_path)
+    assert setup is not None and setup.env == (("DJANGO_SETTINGS_MODULE", "config.settings.test"),)
+    script = in_image_test_script(build_plan(), setup)
+    assert "--env DJANGO_SETTINGS_MODULE=config.settings.test " in script
+
+
+def test_first_pytest_config_wins(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
+    (tmp_path / "setup.cfg").write_text("[tool:pytest]\nDJANGO_SETTINGS_MODULE = other\n")
+    setup = find_test_setup(tmp_path)
+    assert setup is not None and setup.env == ()

@@ -288,6 +288,11 @@ def test_example_flask_gunicorn_under_the_deployment_constraints(
             ["--network", "host", "--label", LABEL, "--tag", tag, "."], cwd=root, iidfile=tmp_path / "iid"
         )
         assert result.returncode == 0, result.log[-4000:]
+        # The pipeline's test step: the example's own suite inside this image.
+        tested = run_ci_test_step(docker, root, plan, tag)
+        assert tested.returncode == 0 and " passed" in tested.stdout, (
+            tested.stdout[-3000:] + tested.stderr[-2000:]
+        )
         docker.create_network(network, [LABEL, RUN_LABEL])
         # Offline stand-in for the managed Redis the README asks for (same tag compose pins).
         redis = docker.run_detached(
@@ -338,6 +343,28 @@ def test_unknown_manifest_fields_are_refused(built: Any) -> None:
         docker_run_flags(deployment, secret_values={})
 
 
+def run_ci_test_step(docker: Any, project: Path, plan: Any, tag: str) -> subprocess.CompletedProcess[str]:
+    """The pipelines' in-image test step, verbatim but for host networking (this machine reaches
+    the package index only that way; CI runners do not need it)."""
+    setup = find_test_setup(project)
+    assert setup is not None
+    script = in_image_test_script(plan, setup).replace(
+        "docker build --tag", "docker build --network host --tag"
+    )
+    env = {
+        **os.environ,
+        "LOCAL_IMAGE": tag,
+        "DOCKER_BUILDKIT": "1",
+        "PATH": f"{Path(docker.binary).parent}:{os.environ['PATH']}",
+    }
+    try:
+        return subprocess.run(
+            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=900
+        )
+    finally:
+        docker.run(["image", "rm", "-f", f"{tag}-tests"], check=False)
+
+
 def test_ci_test_step_runs_the_project_tests_inside_the_image(built: Any, tmp_path: Path) -> None:
     """The shell step the pipelines run, executed for real against the built image: a passing
     suite passes, a failing one fails the step (so the step is not a no-op)."""
@@ -351,32 +378,13 @@ def test_ci_test_step_runs_the_project_tests_inside_the_image(built: Any, tmp_pa
         "def test_runs_as_the_app_user():\n"
         f"    assert os.getuid() == {plan.runtime.uid}\n"
     )
-    setup = find_test_setup(project)
-    assert setup is not None
-    # This machine reaches the package index only with host networking (CI runners do not need it).
-    script = in_image_test_script(plan, setup).replace(
-        "docker build --tag", "docker build --network host --tag"
-    )
-    env = {
-        **os.environ,
-        "LOCAL_IMAGE": tag,
-        "DOCKER_BUILDKIT": "1",
-        "PATH": f"{Path(docker.binary).parent}:{os.environ['PATH']}",
-    }
-    try:
-        passing = subprocess.run(
-            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=600
-        )
-        assert passing.returncode == 0, passing.stdout[-3000:] + passing.stderr[-3000:]
-        assert "2 passed" in passing.stdout, passing.stdout[-2000:]
+    passing = run_ci_test_step(docker, project, plan, tag)
+    assert passing.returncode == 0, passing.stdout[-3000:] + passing.stderr[-3000:]
+    assert "2 passed" in passing.stdout, passing.stdout[-2000:]
 
-        (project / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
-        failing = subprocess.run(
-            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=600
-        )
-        assert failing.returncode != 0 and "1 failed" in failing.stdout
-    finally:
-        docker.run(["image", "rm", "-f", f"{tag}-tests"], check=False)
+    (project / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
+    failing = run_ci_test_step(docker, project, plan, tag)
+    assert failing.returncode != 0 and "1 failed" in failing.stdout
 
 
 # Per example: what the operator puts in the Secret/ConfigMap (the managed services' URLs point at
@@ -459,6 +467,11 @@ def test_example_stack_job_web_and_workers_under_their_constraints(
             ["--network", "host", "--label", LABEL, "--tag", tag, "."], cwd=root, iidfile=tmp_path / "iid"
         )
         assert result.returncode == 0, result.log[-4000:]
+        # The pipeline's test step: the example's own suite inside this image.
+        tested = run_ci_test_step(docker, root, plan, tag)
+        assert tested.returncode == 0 and " passed" in tested.stdout, (
+            tested.stdout[-3000:] + tested.stderr[-2000:]
+        )
         docker.create_network(network, [LABEL, RUN_LABEL])
         labels = ["--label", LABEL, "--label", RUN_LABEL, "--network", network]
         postgres = docker.run_detached(

@@ -64,6 +64,9 @@ class ProjectTests:
     requirements: tuple[str, ...]  # requirement lines installed on top of the app's venv
     command: tuple[str, ...]  # e.g. ("python", "-m", "pytest", "-p", "no:cacheprovider", "tests")
     source: str  # where the requirements came from, shown as a comment
+    # Set on the test run: the image's own ENV (e.g. production DJANGO_SETTINGS_MODULE) would
+    # otherwise win over the settings module the project's pytest configuration names.
+    env: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +88,47 @@ def find_test_setup(root: Path) -> ProjectTests | None:
             requirements = (*requirements, "pytest")
         # The image's root filesystem is read-only: no cache directory.
         command = ("python", "-m", "pytest", "-p", "no:cacheprovider", tests)
-    return ProjectTests(tests, configs, requirements, command, source)
+    env = (
+        tuple(sorted(_pytest_django_settings(root).items()))
+        if command[:3] == ("python", "-m", "pytest")
+        else ()
+    )
+    return ProjectTests(tests, configs, requirements, command, source, env)
+
+
+def _pytest_django_settings(root: Path) -> dict[str, str]:
+    """DJANGO_SETTINGS_MODULE from the project's pytest configuration, in pytest's search order."""
+    import configparser
+
+    for name, section in (
+        ("pytest.ini", "pytest"),
+        ("pyproject.toml", ""),
+        ("tox.ini", "pytest"),
+        ("setup.cfg", "tool:pytest"),
+    ):
+        path = root / name
+        if not path.is_file():
+            continue
+        if name == "pyproject.toml":
+            try:
+                options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+            except tomllib.TOMLDecodeError as err:
+                raise DockwrightError(f"invalid TOML: {err}", file=path) from err
+            value = options.get("ini_options", {}).get("DJANGO_SETTINGS_MODULE")
+        else:
+            parser = configparser.ConfigParser(interpolation=None)
+            try:
+                parser.read(path, encoding="utf-8")
+            except configparser.Error as err:
+                raise DockwrightError(f"invalid ini file: {err}", file=path) from err
+            if not parser.has_section(section):
+                continue
+            value = parser.get(section, "DJANGO_SETTINGS_MODULE", fallback=None)
+        if value:
+            return {"DJANGO_SETTINGS_MODULE": str(value).strip()}
+        if name == "pytest.ini" or (name == "pyproject.toml" and options.get("ini_options")):
+            return {}  # pytest stops at the first configuration file it finds
+    return {}
 
 
 def _configures_pytest(root: Path, configs: tuple[str, ...]) -> bool:
@@ -225,7 +268,9 @@ def in_image_test_script(plan: ContainerPlan, setup: ProjectTests, image_var: st
         "DOCKERFILE",
         # The docker driver sees the loaded candidate; a docker-container builder would try to pull it.
         f'BUILDX_BUILDER=default docker build --tag "${image_var}-tests" "$ctx"',
-        f'docker run --rm --read-only --tmpfs /tmp --cap-drop ALL "${image_var}-tests" '
+        "docker run --rm --read-only --tmpfs /tmp --cap-drop ALL "
+        + "".join(f"--env {_sh_quote(f'{k}={v}')} " for k, v in setup.env)
+        + f'"${image_var}-tests" '
         + " ".join(_sh_quote(arg) for arg in setup.command),
     ]
     return "\n".join(lines) + "\n"

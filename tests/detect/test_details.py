@@ -601,3 +601,20 @@ def test_flask_instance_folder_and_factory_built_celery(project: Project) -> Non
     assert info.writable_dirs == ("instance",)
     assert info.celery_app == "make_celery:celery_app"
     assert info.services == ("redis", "celery-worker")
+
+
+def test_django_settings_module_outside_the_project(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "django\n",
+            "site_cfg/__init__.py": "",
+            "site_cfg/wsgi.py": (
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'deploy_settings')\n" + WSGI_PY
+            ),
+        }
+    )
+    info = detect(root)
+    assert info.app == "site_cfg.wsgi:application"
+    assert info.django is not None and info.django.settings_module == "deploy_settings"
+    assert info.static_root is None
+    assert any("deploy_settings is not in the project" in e.why for e in info.evidence)

@@ -556,8 +556,26 @@ def _django_details(
     writable: list[str] = []
     sqlite: list[tuple[str, str, int]] = []  # (directory relative to root, file, line)
     evidence: list[Evidence] = []
-    if project is None or project.settings is None or project.settings_module is None:
+    if project is None or project.settings_module is None:
+        if project is not None:
+            why = "warning: no wsgi.py, asgi.py or manage.py sets DJANGO_SETTINGS_MODULE: set it at run time"
+            evidence.append(Evidence("django settings", "", None, why))
         return None, None, writable, sqlite, evidence
+    manage = project.manage_py or (f"{choice.app_dir}/manage.py" if choice.app_dir else "manage.py")
+    wsgi = project.wsgi.target if project.wsgi else None
+    asgi = project.asgi.target if project.asgi else None
+    if project.settings is None:
+        why = (
+            f"warning: settings module {project.settings_module} is not in the project: static/media unknown"
+        )
+        evidence.append(Evidence("django settings", "", None, why))
+        return (
+            DjangoInfo(project.settings_module, wsgi, asgi, None, None, manage),
+            None,
+            writable,
+            sqlite,
+            evidence,
+        )
     settings = project.settings
 
     def locate(name: str) -> tuple[str, str] | None:
@@ -632,9 +650,6 @@ def _django_details(
         if parent:
             db_setting = settings.values["DATABASES"]
             sqlite.append((parent, db_setting.file, db_setting.line))
-    wsgi = project.wsgi.target if project.wsgi else None
-    asgi = project.asgi.target if project.asgi else None
-    manage = project.manage_py or (f"{choice.app_dir}/manage.py" if choice.app_dir else "manage.py")
     info = DjangoInfo(project.settings_module, wsgi, asgi, static_app, media[1] if media else None, manage)
     return info, static_root, writable, sqlite, evidence
 

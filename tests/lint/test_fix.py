@@ -151,3 +151,15 @@ def test_fix_never_breaks_parsing_on_conflicting_edits(
     )
     assert "COPY app.py /app/" in new
     assert applied >= 5
+
+
+def test_fix_reports_each_file_once(tmp_path: Path) -> None:
+    """A file created by a fix (.dockerignore) is linted once after --fix, not twice."""
+    import json
+
+    write_project(tmp_path, {"Dockerfile": "FROM python:3.13-slim-trixie\nCOPY . /app\n"})
+    result = run_cli("lint", "--fix", "--format", "json", cwd=tmp_path)
+    data = json.loads(result.stdout)
+    assert data["files"] == 2
+    keys = [(f["path"], f["line"], f["code"]) for f in data["findings"]]
+    assert len(keys) == len(set(keys))

@@ -119,7 +119,8 @@ def command(
                 atomic_write(path, new)
             except OSError as err:
                 raise DockwrightError(f"cannot write the fix: {err.strerror or err}", file=path) from None
-        files = discover(targets) + _new_files(changes, files)
+        rediscovered = discover(targets)
+        files = rediscovered + _new_files(changes, rediscovered)
         if output_format == "text" and applied:
             click.echo(f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changes)} file(s).")
 

@@ -181,3 +181,12 @@ def test_text_output_lists_warnings() -> None:
     assert result.returncode == 0, result.stderr
     tail = result.stdout.split("warnings:\n", 1)[1]
     assert "--python 3.11 given; warning: it does not satisfy requires-python '>=3.12,<3.14'" in tail
+
+
+def test_missing_local_requirement_path(project: Project) -> None:
+    root = project({**FLASK_APP, "requirements.txt": "flask\n-e ./libs/shared\n"})
+    result = run_cli("detect", str(root))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "dockwright: error: requirements.txt:2: ./libs/shared: no such file or directory in the project\n"
+    )

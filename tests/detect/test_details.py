@@ -58,11 +58,13 @@ def test_requirements_syntax(project: Project) -> None:
                 -r base.txt
             """,
             "base.txt": "psycopg[c]>=3.2\n",
+            "vendor/localpkg/pyproject.toml": '[project]\nname = "localpkg"\nversion = "1"\n',
         }
     )
     info = detect(root)
     assert info.dependencies == ("fastapi", "django-filter", "uvicorn", "internal-lib", "psycopg")
-    assert info.manifests == ("requirements.txt", "base.txt")
+    # a local path requirement must be in the image before pip runs (railpack#234's failure)
+    assert info.manifests == ("requirements.txt", "base.txt", "vendor/localpkg")
     assert info.server_in_dependencies
     assert [(n.package, n.build, n.runtime) for n in info.native] == [
         ("psycopg-c", ("build-essential", "libpq-dev"), ("libpq5",))
@@ -618,3 +620,21 @@ def test_django_settings_module_outside_the_project(project: Project) -> None:
     assert info.django is not None and info.django.settings_module == "deploy_settings"
     assert info.static_root is None
     assert any("deploy_settings is not in the project" in e.why for e in info.evidence)
+
+
+def test_poetry_path_dependency_is_a_manifest(project: Project) -> None:
+    root = project(
+        {
+            **FASTAPI,
+            "pyproject.toml": (
+                '[tool.poetry]\nname = "svc"\nversion = "0"\npackage-mode = false\n'
+                '[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "*"\n'
+                'shared = { path = "libs/shared", develop = true }\n'
+            ),
+            "libs/shared/pyproject.toml": '[project]\nname = "shared"\nversion = "0"\n',
+        }
+    )
+    info = detect(root)
+    assert info.manifests == ("pyproject.toml", "libs/shared")
+    assert info.dependencies == ("fastapi", "shared")
+    assert info.is_package is False

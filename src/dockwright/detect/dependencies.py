@@ -311,7 +311,7 @@ def _read_pip(files: ProjectFiles, result: DependencySet) -> None:
     entry = min(entries, key=rank)
     parsed = _parse_requirements(files, entry, set())
     result.requirements_files = [entry]
-    result.manifests = [entry, *(inc for inc, _ in parsed.includes if inc != entry)]
+    result.manifests = [entry, *(inc for inc, _ in parsed.includes if inc != entry), *parsed.local_paths]
     result.requirements = parsed.requirements
     result.requirements_install_project = parsed.installs_project
     if parsed.installs_project and files.exists("pyproject.toml"):
@@ -328,6 +328,7 @@ class _ParsedRequirements:
     requirements: list[DeclaredRequirement] = field(default_factory=list)
     includes: list[tuple[str, str]] = field(default_factory=list)  # (file, "-r" | "-c"), in order
     installs_project: bool = False
+    local_paths: list[str] = field(default_factory=list)  # ./libs/x, -e ./vendor/y: needed to install
 
 
 def _parse_requirements(files: ProjectFiles, rel: str, seen: set[str]) -> _ParsedRequirements:
@@ -355,6 +356,7 @@ def _parse_requirements(files: ProjectFiles, rel: str, seen: set[str]) -> _Parse
                 result.requirements.extend(nested.requirements)
                 result.includes.extend(nested.includes)
                 result.installs_project |= nested.installs_project
+                result.local_paths.extend(nested.local_paths)
             else:
                 result.includes.extend(_parse_requirements(files, target, seen).includes)
             continue
@@ -364,6 +366,13 @@ def _parse_requirements(files: ProjectFiles, rel: str, seen: set[str]) -> _Parse
         spec = editable.group(2).strip() if editable else line
         if spec.startswith("-"):
             raise DetectionError(f"unknown pip option: {spec.split()[0]}", file=rel, line=line_no)
+        local = _local_path(spec, base_dir)
+        if local is not None and local != "":
+            if not files.exists(local) and not files.dir_exists(local):
+                raise DetectionError(
+                    f"{spec}: no such file or directory in the project", file=rel, line=line_no
+                )
+            result.local_paths.append(local)
         requirement = _requirement_from_line(spec, rel, line_no)
         if requirement == "project":
             result.installs_project = True
@@ -405,6 +414,17 @@ def _normalise_rel(path: PurePosixPath) -> str | None:
         else:
             parts.append(part)
     return "/".join(parts)
+
+
+def _local_path(spec: str, base_dir: PurePosixPath) -> str | None:
+    """The project-relative path of a local requirement (``./libs/x``, ``../shared``), if it is one;
+    "" for the project itself; None for named or remote requirements."""
+    path = spec.split("#")[0].split(";")[0].split("[")[0].strip()
+    if path.startswith("file:"):
+        path = path.removeprefix("file:").removeprefix("//")
+    if not path.startswith(("./", "../", ".")) or "://" in path:
+        return None
+    return _normalise_rel(base_dir / path)
 
 
 def _requirement_from_line(spec: str, rel: str, line_no: int) -> DeclaredRequirement | str | None:
@@ -457,7 +477,13 @@ def _read_pyproject(
                 member_text = read_text(files.root, member_file)
                 member_project = Pyproject(load_toml(files.root, member_file), member_text, member_file)
                 result.requirements.extend(_pep621_requirements(member_project))
-    sources = pyproject.table("tool", "uv", "sources") if manager == "uv" else {}
+    if manager == "uv":
+        sources = pyproject.table("tool", "uv", "sources")
+    elif manager == "poetry":
+        sources = pyproject.table("tool", "poetry", "dependencies")
+    else:
+        sources = {}
+    # Path dependencies ({path = "libs/shared"}) must be in the image before the install runs.
     for source in sources.values():
         if isinstance(source, dict) and isinstance(source.get("path"), str):
             path = _normalise_rel(PurePosixPath(source["path"]))
@@ -521,6 +547,8 @@ def _read_pipenv(files: ProjectFiles, result: DependencySet) -> None:
             if spec.get("path") in (".", "./"):
                 result.requirements_install_project = True
                 continue
+            if isinstance(spec.get("path"), str) and (local := _normalise_rel(PurePosixPath(spec["path"]))):
+                result.manifests.append(local)
             extras = frozenset(str(e) for e in spec.get("extras", []) or [])
             marker = spec.get("markers") if isinstance(spec.get("markers"), str) else None
         result.requirements.append(

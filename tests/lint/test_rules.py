@@ -159,6 +159,25 @@ CASES: list[Case] = [
     ),
     Case(
         "DW201",
+        "poetry-no-root-after-copy-all",
+        df(
+            f"FROM {SLIM}\nWORKDIR /app\nCOPY . .\nRUN poetry install --only main --no-root\n",
+            pyproject_dot_toml="[tool.poetry]\n",
+            poetry_dot_lock="x",
+        ),
+        (3,),
+    ),
+    Case(
+        "DW201",
+        "upgrade-pip-then-requirements",
+        df(
+            f"FROM {SLIM}\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -U pip && pip install --no-cache-dir -r requirements.txt\n",
+            requirements_dot_txt="flask\n",
+        ),
+        (3,),
+    ),
+    Case(
+        "DW201",
         "ok-requirements-first",
         df(
             f"FROM {SLIM}\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"

@@ -80,23 +80,44 @@ def _early_code_copies(
         return
 
 
+_TOOL_LOCKS = {
+    "uv": ("uv.lock",),
+    "poetry": ("poetry.lock",),
+    "pdm": ("pdm.lock",),
+    "pipenv": ("Pipfile.lock",),
+}
+_INSTALLER_TOOLS = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "pdm"})
+
+
+def _install_inputs(ctx: DockerfileContext, run: Instruction) -> list[str]:
+    """The context files a dependencies-only install RUN reads, or [] when it needs more (or unknown)."""
+    files: list[str] = []
+    for command in run.commands:
+        pip = pip_install(command)
+        if pip is not None:
+            tools = {re.split(r"[=<>!~\[]", t, maxsplit=1)[0].lower() for t in pip.targets}
+            if pip.editable or (pip.targets and not tools <= _INSTALLER_TOOLS):
+                return []
+            files.extend((*pip.requirements, *pip.constraints))
+            continue
+        tool = tool_run(command)
+        if tool is not None and installs_dependencies(command):
+            if not tool.command.has_flag("--no-install-project", "--no-root", "--only-deps"):
+                return []
+            manifest = "Pipfile" if tool.tool == "pipenv" else "pyproject.toml"
+            files.extend([manifest, *(lock for lock in _TOOL_LOCKS[tool.tool] if ctx.project.has(lock))])
+    return list(dict.fromkeys(files))
+
+
 def _move_install_fix(ctx: DockerfileContext, copy: Instruction, run: Instruction) -> Fix | None:
-    """COPY requirements first, install, then COPY the code: only for `COPY . X` directly followed by
-    a `pip install -r ...` RUN whose requirement files exist."""
+    """COPY the manifests first, install, then COPY the code: only for `COPY . X` directly followed by
+    a dependencies-only install RUN whose input files all exist."""
     if len(copy.value) != 2 or copy.value[0].rstrip("/") not in (".", "") or copy.flags:
         return None
     between = ctx.lines[copy.end_line : run.start_line - 1]
     if any(line.strip() and not line.lstrip().startswith("#") for line in between):
         return None
-    files: list[str] = []
-    for command in run.commands:
-        pip = pip_install(command)
-        if pip is None:
-            continue
-        if pip.targets or pip.editable or (pip.constraints and not pip.requirements):
-            return None
-        files.extend(pip.requirements)
-        files.extend(pip.constraints)
+    files = _install_inputs(ctx, run)
     if not files or not all(ctx.project.has(f) and not f.startswith(("/", "..")) for f in files):
         return None
     sources: list[str] = []
@@ -106,11 +127,13 @@ def _move_install_fix(ctx: DockerfileContext, copy: Instruction, run: Instructio
             sources.append(top)
     dest = copy.value[1]
     dest_dir = dest if dest.endswith("/") else dest + "/"
-    copies = [f"COPY {s} {dest_dir}{s if s.endswith('/') else ''}" for s in sources]
+    plain = [s for s in sources if not s.endswith("/")]
+    copies = [f"COPY {' '.join(plain)} {dest_dir}"] if plain else []
+    copies += [f"COPY {s} {dest_dir}{s}" for s in sources if s.endswith("/")]
     text = "\n".join(copies) + "\n" + source_lines(ctx.lines, run) + "\n"
     text += "".join(line + "\n" for line in between) + source_lines(ctx.lines, copy) + "\n"
     return Fix(
-        "copy the requirement files and install before copying the code",
+        "copy the dependency manifests and install before copying the code",
         safe=False,
         edits=(Edit(ctx.path, copy.start_line, run.end_line, text),),
     )
@@ -157,10 +180,13 @@ def check_requirements_order(ctx: DockerfileContext) -> Iterator[Hit]:
     for stage in ctx.model.stages:
         for copy, run, kind in _early_code_copies(ctx, stage):
             if kind == "requirements":
+                pips = [p for p in (pip_install(c) for c in run.commands) if p is not None]
+                uses_requirements = any(p.requirements for p in pips)
+                what = "the requirement files" if uses_requirements else "pyproject.toml and the lock file"
                 yield Hit(
                     copy.start_line,
-                    f"Code is copied here before the requirements install on line {run.start_line}; "
-                    "copy the requirement files first so the install layer stays cached.",
+                    f"Code is copied here before the dependency install on line {run.start_line}; "
+                    f"copy {what} first so the install layer stays cached.",
                     _move_install_fix(ctx, copy, run),
                 )
 

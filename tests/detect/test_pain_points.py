@@ -211,3 +211,12 @@ def test_lock_file_wins_over_exported_requirements(project: Project) -> None:
     info = detect(root)
     assert info.dependency_manager == "uv"
     assert "requirements.txt" not in info.manifests
+
+
+def test_many_candidates_stay_one_readable_line(project: Project) -> None:
+    files = {f"svc{i:02}.py": "from fastapi import FastAPI\napp = FastAPI()\n" for i in range(30)}
+    root = project({**files, "requirements.txt": "fastapi\n"})
+    with pytest.raises(DetectionError) as caught:
+        detect(root)
+    message = str(caught.value)
+    assert message.count(":app (") == 8 and "and 22 more; choose one with --app TARGET" in message

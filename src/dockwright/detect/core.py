@@ -49,6 +49,7 @@ from dockwright.detect.services import detect_services, sqlite_dirs
 from dockwright.errors import DetectionError
 
 DEFAULT_PORT = 8000
+MAX_LISTED = 8  # candidates named in an "ambiguous app" error; the line must stay readable
 _RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 # With one of these services the stack sets DATABASE_URL; a SQLite default is a dev fallback.
 DATABASE_SERVICES = ("postgres", "mysql")
@@ -348,7 +349,9 @@ def choose_app(files: ProjectFiles, dependencies: set[str], override: str | None
         named = _named_by_project(files)
         chosen = [c for c in candidates if c.target.removesuffix("()") in named]
         if len(chosen) != 1:
-            listed = ", ".join(f"{c.target} ({c.file}:{c.line})" for c in candidates)
+            listed = ", ".join(f"{c.target} ({c.file}:{c.line})" for c in candidates[:MAX_LISTED])
+            if len(candidates) > MAX_LISTED:
+                listed += f" and {len(candidates) - MAX_LISTED} more"
             raise DetectionError(f"several candidate apps: {listed}; choose one with --app TARGET")
         candidate = chosen[0]
         file, line, _ = named[candidate.target.removesuffix("()")]

@@ -39,6 +39,9 @@ TEMPLATES = [
 # DATABASE_URL, e.g. postgresql://user:password@db:5432/guestbook. Without it the database is left
 # unconfigured, which is enough for build-time commands such as collectstatic.
 DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    # An unreachable database fails /healthz/ within the probe's timeout instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")

@@ -48,7 +48,9 @@ def _install_kind(instr: Instruction) -> str | None:
             continue
         if installs_dependencies(command):
             run = tool_run(command)
-            if run is not None and run.command.has_flag("--no-install-project", "--no-root", "--only-deps"):
+            if run is not None and run.command.has_flag(
+                "--no-install-project", "--no-root", "--only-deps", "--no-self"
+            ):
                 kinds.add("requirements")
             else:
                 kinds.add("project")
@@ -102,7 +104,7 @@ def _install_inputs(ctx: DockerfileContext, run: Instruction) -> list[str]:
             continue
         tool = tool_run(command)
         if tool is not None and installs_dependencies(command):
-            if not tool.command.has_flag("--no-install-project", "--no-root", "--only-deps"):
+            if not tool.command.has_flag("--no-install-project", "--no-root", "--only-deps", "--no-self"):
                 return []
             manifest = "Pipfile" if tool.tool == "pipenv" else "pyproject.toml"
             files.extend([manifest, *(lock for lock in _TOOL_LOCKS[tool.tool] if ctx.project.has(lock))])
@@ -150,7 +152,9 @@ def _move_install_fix(ctx: DockerfileContext, copy: Instruction, run: Instructio
     ),
     what="""
         Flags a COPY of the whole build context (or a code directory) that comes before a
-        `pip install -r requirements.txt` in the same stage.
+        dependencies-only install in the same stage: `pip install -r requirements.txt`, or
+        `poetry install --no-root`, `uv sync --no-install-project` or `pdm install --no-self`:
+        installs that read only pyproject.toml and the lock file.
     """,
     why="""
         Docker reuses a layer only while everything copied before it is unchanged. With the code
@@ -170,9 +174,10 @@ def _move_install_fix(ctx: DockerfileContext, copy: Instruction, run: Instructio
     """,
     fix="unsafe",
     fix_notes="""
-        When `COPY . <dir>` is directly followed by the `pip install -r` RUN, the fix copies the
-        requirement files first and moves the install above the code copy. Unsafe: an install
-        that reads other files from the context (local wheels, `-e` paths) would lose them.
+        When `COPY . <dir>` is directly followed by the install RUN, the fix copies the files that
+        install reads (requirement files, or pyproject.toml and the lock file) first and moves the
+        install above the code copy. Unsafe: an install that reads other files from the context
+        (local wheels, `-e` paths, a README the build backend wants) would lose them.
     """,
     references=("https://docs.docker.com/build/cache/optimize/#order-your-layers",),
 )

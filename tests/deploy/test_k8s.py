@@ -447,3 +447,26 @@ def test_writable_dirs_get_distinct_valid_volumes() -> None:
     assert set(mounts) == {"/tmp", "/app/data", "/app-data", "/app/media"}
     assert len(set(mounts.values())) == 4
     kubernetes_validate.validate(web(files), K8S_VERSIONS[0], strict=True)
+
+
+def test_namespace_and_pull_secret_reach_every_object() -> None:
+    files = k8s_manifests(
+        django_plan(), image=SHA_IMAGE, replicas=2, namespace="shop-prod", image_pull_secret="ghcr-pull"
+    )
+    for name, data in docs(files).items():
+        if data["kind"] == "Kustomization":
+            continue
+        assert data["metadata"]["namespace"] == "shop-prod", name
+        template = data.get("spec", {}).get("template")
+        if template is not None:
+            assert template["spec"]["imagePullSecrets"] == [{"name": "ghcr-pull"}], name
+        kubernetes_validate.validate(data, K8S_VERSIONS[0], strict=True)
+    assert "kubectl -n shop-prod create secret generic" in files["README.md"]
+    assert "kubectl -n shop-prod wait --for=condition=complete" in files["kustomization.yaml"]
+    assert "kubectl -n shop-prod rollout status" in files["README.md"]
+
+
+@pytest.mark.parametrize("kwargs", [{"namespace": "Prod_NS"}, {"image_pull_secret": "-bad"}])
+def test_invalid_namespace_or_secret_name(kwargs: dict[str, str]) -> None:
+    with pytest.raises(DockwrightError, match="not a valid name"):
+        k8s_manifests(build_plan(), image=SHA_IMAGE, replicas=1, **kwargs)  # type: ignore[arg-type]

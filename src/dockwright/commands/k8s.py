@@ -43,6 +43,12 @@ from dockwright.errors import DockwrightError
     show_default=True,
     help="Pre-stop pause: the kubelet's sleep action (Kubernetes >= 1.30) or python's time.sleep (older).",
 )
+@click.option("--namespace", help="Namespace set on every object (default: none, kubectl's current one).")
+@click.option(
+    "--image-pull-secret",
+    metavar="NAME",
+    help="Secret with the registry credentials (docker-registry type) for private images.",
+)
 @click.option("--python", "python", help="Python version X.Y (as for init).")
 @click.option("--app", "app", help="App target, e.g. pkg.main:app (as for init).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port the server listens on (as for init).")
@@ -56,6 +62,8 @@ def command(
     replicas: int,
     max_replicas: int | None,
     prestop: str,
+    namespace: str | None,
+    image_pull_secret: str | None,
     python: str | None,
     app: str | None,
     port: int | None,
@@ -91,6 +99,8 @@ def command(
         replicas=replicas,
         max_replicas=max_replicas,
         prestop="exec" if prestop == "exec" else "sleep",
+        namespace=namespace,
+        image_pull_secret=image_pull_secret,
     )
     result = write_files(
         files,

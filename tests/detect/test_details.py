@@ -638,3 +638,30 @@ def test_poetry_path_dependency_is_a_manifest(project: Project) -> None:
     assert info.manifests == ("pyproject.toml", "libs/shared")
     assert info.dependencies == ("fastapi", "shared")
     assert info.is_package is False
+
+
+@pytest.mark.parametrize(
+    ("router", "expected"),
+    [
+        ("", "/system/health"),
+        ("api = Router(path='/api', route_handlers=[SystemController])\n", "/api/system/health"),
+        ("api = Router(path=settings.API, route_handlers=[SystemController])\n", None),
+    ],
+)
+def test_litestar_controller_and_router_paths(router: str, expected: str | None, project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "litestar\n",
+            "ops.py": (
+                "from litestar import Controller, get\n\n"
+                "class SystemController(Controller):\n    path = '/system'\n\n"
+                "    @get('/health')\n    async def health(self) -> str:\n        return 'ok'\n"
+            ),
+            "main.py": (
+                "from litestar import Litestar, Router\nfrom ops import SystemController\nimport settings\n"
+                + router
+                + "app = Litestar(route_handlers=[SystemController])\n"
+            ),
+        }
+    )
+    assert detect(root).health_path == expected

@@ -34,6 +34,7 @@ ROUTE_FUNCTIONS = frozenset(
         "starlette.routing.Route",
     }
 )
+LITESTAR_ROUTERS = frozenset({"litestar.Router", "litestar.router.Router"})
 DJANGO_PATH_FUNCTIONS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
 DJANGO_INCLUDE = frozenset({"django.urls.include", "django.conf.urls.include"})
 # Django apps whose URLconf *is* a health endpoint when included (django-health-check).
@@ -125,6 +126,8 @@ class _Prefixes:
 
     own: dict[str, str | None] = field(default_factory=dict)  # router -> its prefix (None: not a literal)
     parent: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # router -> (includer, prefix)
+    # Litestar: handler or controller name -> path of the Router(route_handlers=[...]) it is listed in
+    handler: dict[str, str | None] = field(default_factory=dict)
 
     def resolve(self, router: str, depth: int = 0) -> str | None:
         """Full prefix of everything ``router`` serves; None when a prefix is computed at run time."""
@@ -167,6 +170,8 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
                 child = module.qualname(node.args[0]) if node.args else None
                 if keyword and includer and child:
                     prefixes.parent[_tail(child)] = (_tail(includer), _prefix_argument(node, keyword))
+            if isinstance(node, ast.Call) and module.qualname(node.func) in LITESTAR_ROUTERS:
+                _litestar_router(node, prefixes)
     routes: list[Route] = []
     for module in files.modules("route", "Route", ".get(", "@get", "add_url_rule"):
         routes.extend(_module_routes(module, prefixes))
@@ -174,8 +179,47 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
     return routes
 
 
+def _litestar_router(call: ast.Call, prefixes: _Prefixes) -> None:
+    path = _prefix_argument(call, "path")
+    if path == "" and call.args:
+        first = call.args[0]
+        path = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+    for keyword in call.keywords:
+        if keyword.arg == "route_handlers" and isinstance(keyword.value, ast.List | ast.Tuple):
+            for handler in keyword.value.elts:
+                if isinstance(handler, ast.Name | ast.Attribute):
+                    name = handler.id if isinstance(handler, ast.Name) else handler.attr
+                    prefixes.handler[name] = path
+
+
+def _controller_prefixes(module: PyModule, prefixes: _Prefixes) -> dict[int, str | None]:
+    """Litestar controllers: method node id -> router path + the class's ``path`` attribute."""
+    owners: dict[int, str | None] = {}
+    for node in statements(module.tree):
+        if not isinstance(node, ast.ClassDef) or not any(
+            (module.qualname(base) or "").endswith("Controller") for base in node.bases
+        ):
+            continue
+        own: str | None = ""
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "path" for t in stmt.targets
+            ):
+                value = stmt.value
+                own = (
+                    value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+                )
+        router = prefixes.handler.get(node.name, "")
+        prefix = None if own is None or router is None else _join(router, own)
+        for stmt in node.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                owners[id(stmt)] = prefix
+    return owners
+
+
 def _module_routes(module: PyModule, prefixes: _Prefixes) -> list[Route]:
     routes = []
+    controllers = _controller_prefixes(module, prefixes)
     nodes: list[ast.AST] = list(statements(module.tree))
     if module.mentions("Route(", "add_url_rule(", "add_api_route("):
         nodes = list(ast.walk(module.tree))  # route tables are expressions: walk everything
@@ -203,6 +247,10 @@ def _module_routes(module: PyModule, prefixes: _Prefixes) -> list[Route]:
                 prefix = prefixes.resolve(_tail(receiver)) if receiver else ""
             elif qual not in ROUTE_FUNCTIONS:
                 continue
+            elif id(node) in controllers:
+                prefix = controllers[id(node)]
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                prefix = prefixes.handler.get(node.name, "")
             if prefix is None:
                 routes.append(Route(path, module.path, call.lineno, how, certain=False))
             else:

@@ -142,6 +142,12 @@ def _fallback(script: str) -> tuple[Command, ...]:
             assignments.append(words.pop(0))
         if words and words[0] in ("if", "while", "until", "!"):
             words = words[1:]
+        if words and words[0] == "case":
+            # `case WORD in PATTERN) command`: keep the command of the first arm
+            arm = next((i for i, w in enumerate(words) if w.endswith(")") and i > 2), None)
+            words = words[arm + 1 :] if arm is not None else []
+        elif words and words[0].endswith(")") and not words[0].startswith(("$(", "(")):
+            words = words[1:]  # a later case arm: `b) command`
         commands.append(Command(tuple(words), tuple(assignments)))
     return tuple(commands)
 
@@ -151,6 +157,7 @@ def parse_script(script: str) -> tuple[Command, ...]:
     """All simple commands in a shell script, in order (never raises)."""
     # a `\`-continued line joined by the Dockerfile parser may keep comment lines; drop them
     text = "\n".join(line for line in script.split("\n") if not line.lstrip().startswith("#"))
+    text = text.replace("\\\n", " ")  # line continuations inside heredoc scripts
     if not text.strip():
         return ()
     try:

@@ -665,3 +665,26 @@ def test_litestar_controller_and_router_paths(router: str, expected: str | None,
         }
     )
     assert detect(root).health_path == expected
+
+
+def test_starlette_routes_under_mounts(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "starlette\n",
+            "app.py": (
+                "from starlette.applications import Starlette\nfrom starlette.routing import Mount, Route\n\n"
+                "async def ok(request):\n    return None\n\n"
+                "ops_routes = [Route('/healthz', ok)]\n"
+                "app = Starlette(routes=[\n"
+                "    Mount('/api', routes=[Route('/ping', ok)]),\n"
+                "    Mount('/ops', routes=ops_routes),\n"
+                "])\n"
+            ),
+        }
+    )
+    info = detect(root)
+    assert info.health_path == "/ops/healthz"
+    assert next((e.file, e.line) for e in info.evidence if e.what == "health") == ("app.py", 7)
+    source = (root / "app.py").read_text().replace("    Mount('/ops', routes=ops_routes),\n", "")
+    (root / "app.py").write_text(source)
+    assert detect(root).health_path == "/api/ping"  # inline Mount prefix

@@ -34,6 +34,7 @@ ROUTE_FUNCTIONS = frozenset(
         "starlette.routing.Route",
     }
 )
+STARLETTE_MOUNTS = frozenset({"starlette.routing.Mount"})
 LITESTAR_ROUTERS = frozenset({"litestar.Router", "litestar.router.Router"})
 DJANGO_PATH_FUNCTIONS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
 DJANGO_INCLUDE = frozenset({"django.urls.include", "django.conf.urls.include"})
@@ -128,6 +129,8 @@ class _Prefixes:
     parent: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # router -> (includer, prefix)
     # Litestar: handler or controller name -> path of the Router(route_handlers=[...]) it is listed in
     handler: dict[str, str | None] = field(default_factory=dict)
+    # Starlette: name of a route list -> path of the Mount(path, routes=name) it is mounted under
+    mounted_lists: dict[str, str | None] = field(default_factory=dict)
 
     def resolve(self, router: str, depth: int = 0) -> str | None:
         """Full prefix of everything ``router`` serves; None when a prefix is computed at run time."""
@@ -155,7 +158,7 @@ def _prefix_argument(call: ast.Call, keyword: str) -> str | None:
 
 def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: str) -> list[Route]:
     prefixes = _Prefixes()
-    for module in files.modules("prefix", "path=", "Router(", "Blueprint("):
+    for module in files.modules("prefix", "path=", "Router(", "Blueprint(", "Mount("):
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 keyword = ROUTER_PREFIX_KEYWORDS.get(module.qualname(node.value.func) or "")
@@ -172,11 +175,46 @@ def find_routes(files: ProjectFiles, root_urlconf: str | None, django_app_dir: s
                     prefixes.parent[_tail(child)] = (_tail(includer), _prefix_argument(node, keyword))
             if isinstance(node, ast.Call) and module.qualname(node.func) in LITESTAR_ROUTERS:
                 _litestar_router(node, prefixes)
+            if isinstance(node, ast.Call) and module.qualname(node.func) in STARLETTE_MOUNTS:
+                routes_arg = next((k.value for k in node.keywords if k.arg == "routes"), None)
+                if isinstance(routes_arg, ast.Name):
+                    prefixes.mounted_lists[routes_arg.id] = _mount_path(node)
     routes: list[Route] = []
     for module in files.modules("route", "Route", ".get(", "@get", "add_url_rule"):
         routes.extend(_module_routes(module, prefixes))
     routes.extend(_django_routes(files, root_urlconf, django_app_dir))
     return routes
+
+
+def _mount_path(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "path":
+            value = keyword.value
+            return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+    first = call.args[0] if call.args else None
+    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+
+
+def _starlette_prefixes(module: PyModule, prefixes: _Prefixes) -> dict[int, str | None]:
+    """Route(...) call id -> the path of the Mount(...)s it sits in (None: computed at run time)."""
+    found: dict[int, str | None] = {}
+
+    def visit(node: ast.AST, prefix: str | None) -> None:
+        if isinstance(node, ast.Call) and module.qualname(node.func) in STARLETTE_MOUNTS:
+            path = _mount_path(node)
+            prefix = None if prefix is None or path is None else _join(prefix, path)
+        elif isinstance(node, ast.Call) and module.qualname(node.func) == "starlette.routing.Route":
+            found[id(node)] = prefix
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in prefixes.mounted_lists:
+                    prefix = prefixes.mounted_lists[target.id]
+        for child in ast.iter_child_nodes(node):
+            visit(child, prefix)
+
+    if module.mentions("Mount("):
+        visit(module.tree, "")
+    return found
 
 
 def _litestar_router(call: ast.Call, prefixes: _Prefixes) -> None:
@@ -220,6 +258,7 @@ def _controller_prefixes(module: PyModule, prefixes: _Prefixes) -> dict[int, str
 def _module_routes(module: PyModule, prefixes: _Prefixes) -> list[Route]:
     routes = []
     controllers = _controller_prefixes(module, prefixes)
+    mounts = _starlette_prefixes(module, prefixes)
     nodes: list[ast.AST] = list(statements(module.tree))
     if module.mentions("Route(", "add_url_rule(", "add_api_route("):
         nodes = list(ast.walk(module.tree))  # route tables are expressions: walk everything
@@ -249,6 +288,8 @@ def _module_routes(module: PyModule, prefixes: _Prefixes) -> list[Route]:
                 continue
             elif id(node) in controllers:
                 prefix = controllers[id(node)]
+            elif id(call) in mounts:
+                prefix = mounts[id(call)]
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 prefix = prefixes.handler.get(node.name, "")
             if prefix is None:

@@ -126,7 +126,11 @@ def test_build_tools_only_in_the_builder_and_only_when_needed() -> None:
 def test_uv_and_pip_stay_in_the_builder() -> None:
     b = make_plan(make_info()).builder
     assert b.venv_command == "python -m venv --without-pip /opt/venv"
-    assert all("/opt/uv" in c or c.startswith("python -m venv /opt/uv") for c in b.tool_install)
+    assert b.tool_install == (
+        "python -m venv --without-pip /opt/uv",
+        "python -m pip --python /opt/uv/bin/python install --disable-pip-version-check"
+        " --root-user-action=ignore 'uv==0.13.9'",
+    )
 
 
 # --- server -------------------------------------------------------------------------------------

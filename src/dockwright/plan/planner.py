@@ -241,7 +241,6 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
     recipe = facts.manager_recipe(info.dependency_manager, info.lock_file, info.requirements_files)
     manifests = _unique((*info.manifests, *((info.lock_file,) if info.lock_file else ())))
     env = {
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "UV_LINK_MODE": "copy",  # the cache mount is another filesystem: hard links are impossible
         "UV_COMPILE_BYTECODE": "1" if COMPILE_BYTECODE else "0",
         "UV_PYTHON_DOWNLOADS": "never",  # use the base image's interpreter, never a downloaded one
@@ -261,9 +260,12 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         project_install_commands=recipe.install_project if info.is_package else (),
         installer="uv",
         copy_manifests=group_copies(manifests),
+        # The base image's pip installs uv into a venv of its own: `venv --without-pip` plus
+        # `pip --python` skips ensurepip, which alone costs seconds to minutes of a cold build.
         tool_install=(
-            f"python -m venv {facts.UV_TOOL_VENV}",
-            f"{facts.UV_TOOL_VENV}/bin/pip install '{facts.UV_REQUIREMENT}'",
+            f"python -m venv --without-pip {facts.UV_TOOL_VENV}",
+            f"python -m pip --python {facts.UV_TOOL_VENV}/bin/python install --disable-pip-version-check"
+            f" --root-user-action=ignore '{facts.UV_REQUIREMENT}'",
         ),
         # --without-pip: the app never needs pip at run time, so neither pip nor setuptools ship.
         venv_command=f"python -m venv --without-pip {facts.VENV}",

@@ -29,6 +29,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -143,9 +144,12 @@ def _drop_bytecode(dockerfile: str) -> str:
 
 
 def _uv_by_pip_target(dockerfile: str) -> str:
+    # Both forms the generator has used: a venv with pip, or a venv without pip filled by `pip --python`.
     return re.sub(
-        r"python -m venv (/opt/uv)[ \t]*\\\n\s*&& /opt/uv/bin/pip install (\S+)",
-        r"python -m pip install --target \1 \2",
+        r"python -m venv (?:--without-pip )?(/opt/uv)[ \t]*\\\n\s*&& "
+        r"(?:/opt/uv/bin/pip|python -m pip --python /opt/uv/bin/python) install "
+        r"((?:--\S+ )*)('uv==[^']+'|\S+)",
+        r"python -m pip install \2--target \1 \3",
         dockerfile,
     )
 
@@ -705,7 +709,13 @@ def loadavg() -> float:
 
 
 def run_app(
-    app: AppSpec, variants: list[Variant], reps: int, starts: int, root: Path, log: Any
+    app: AppSpec,
+    variants: list[Variant],
+    reps: int,
+    starts: int,
+    root: Path,
+    log: Any,
+    all_bytecode: bool = False,
 ) -> dict[str, Any]:
     pristine = {v.name: prepare_pristine(app, v, root) for v in variants}
     results = {v.name: VariantResult(app.name, v.name, v.title) for v in variants}
@@ -761,20 +771,22 @@ def run_app(
         res.size = image_size(tag)
         files, nbytes = run_in_image(tag, PYC_DIRS_SCRIPT).split()
         res.pyc_files, res.pyc_bytes = int(files), int(nbytes)
-        res.extra["derived"] = bytecode_variants(
-            tag, f"{IMAGE_PREFIX}/{app.name}-{variant.name}", root / "derive" / variant.name
-        )
+        if variant is variants[0] or all_bytecode:
+            res.extra["derived"] = bytecode_variants(
+                tag, f"{IMAGE_PREFIX}/{app.name}-{variant.name}", root / "derive" / variant.name
+            )
     for i in range(starts):
         order = variants[i % len(variants) :] + variants[: i % len(variants)]
         for variant in order:
             res = results[variant.name]
             tag = f"{IMAGE_PREFIX}/{app.name}-{variant.name}:latest"
             res.start_as_built.append(time_to_first_response(tag, app))
-            res.start_pyc.append(time_to_first_response(res.extra["derived"]["pyc"], app))
-            res.start_nopyc.append(time_to_first_response(res.extra["derived"]["nopyc"], app))
             res.import_cpu_as_built.append(import_cpu_seconds(tag, app))
-            res.import_cpu_pyc.append(import_cpu_seconds(res.extra["derived"]["pyc"], app))
-            res.import_cpu_nopyc.append(import_cpu_seconds(res.extra["derived"]["nopyc"], app))
+            if derived := res.extra.get("derived"):
+                res.start_pyc.append(time_to_first_response(derived["pyc"], app))
+                res.start_nopyc.append(time_to_first_response(derived["nopyc"], app))
+                res.import_cpu_pyc.append(import_cpu_seconds(derived["pyc"], app))
+                res.import_cpu_nopyc.append(import_cpu_seconds(derived["nopyc"], app))
         log(f"  {app.name} start-up round {i + 1}/{starts} done")
     floor = measure_floor(app, pristine[variants[0].name], root)
     return {
@@ -1033,6 +1045,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--update-benchmarks", action="store_true", help="rewrite BENCHMARKS.md ## images")
     parser.add_argument("--keep-images", action="store_true")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument(
+        "--all-bytecode",
+        action="store_true",
+        help="measure the all-.pyc / no-.pyc derived images of every variant, not only the reference",
+    )
     parser.add_argument("--report", type=Path, help="only re-render a saved results JSON (no builds)")
     args = parser.parse_args(argv)
     if args.report:
@@ -1050,7 +1067,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dev_app:
         apps = [dev_app(args.dev_app.resolve())]
     else:
-        apps = [a for a in example_apps() if not args.apps or a.name in args.apps]
+        known = {a.name: a for a in example_apps()}
+        if unknown_apps := [n for n in args.apps or () if n not in known]:
+            parser.error(f"unknown app(s): {', '.join(unknown_apps)}; known: {', '.join(known)}")
+        apps = [known[n] for n in args.apps] if args.apps else list(known.values())
         missing = [a.name for a in apps if not a.source.is_dir()]
         if missing:
             parser.error(f"example app(s) missing: {', '.join(missing)}")
@@ -1058,6 +1078,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so containers, images and temp dirs are removed.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     root = Path(tempfile.mkdtemp(prefix="dwbench-"))
     results: dict[str, Any] = {
         "machine": machine_info(),
@@ -1072,7 +1094,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for app in apps:
             log(f"{app.name}: {', '.join(v.name for v in variants)} × {args.reps}")
             try:
-                results["apps"].append(run_app(app, variants, args.reps, args.starts, root, log))
+                results["apps"].append(
+                    run_app(app, variants, args.reps, args.starts, root, log, args.all_bytecode)
+                )
             except (RuntimeError, subprocess.SubprocessError) as err:
                 # One app failing (e.g. a generator bug) must not throw away the others' measurements.
                 log(f"{app.name}: FAILED: {err}")

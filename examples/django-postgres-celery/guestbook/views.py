@@ -18,7 +18,9 @@ SLOW_MAX_SECONDS = 30.0
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = run_checks()
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @require_GET

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("notes.cache")
 
 
 class NoteCache:
@@ -22,7 +26,15 @@ class NoteCache:
         return None if raw is None else json.loads(raw)
 
     def put(self, note_id: int, note: dict[str, Any]) -> None:
-        self._client.set(self.key(note_id), json.dumps(note), ex=self._ttl)
+        """Cache a copy for the TTL; a Redis failure is logged, not raised (the next read misses)."""
+        try:
+            self._client.set(self.key(note_id), json.dumps(note), ex=self._ttl)
+        except RedisError as err:
+            log.warning("cache put failed", extra={"note_id": note_id, "error": type(err).__name__})
 
     def forget(self, note_id: int) -> None:
-        self._client.delete(self.key(note_id))
+        """Drop the cached copy; a Redis failure is logged, not raised (the TTL bounds staleness)."""
+        try:
+            self._client.delete(self.key(note_id))
+        except RedisError as err:
+            log.warning("cache forget failed", extra={"note_id": note_id, "error": type(err).__name__})

@@ -38,7 +38,9 @@ class Settings:
         try:
             ttl = int(env.get("CACHE_TTL_SECONDS", "60"))
         except ValueError as err:
-            raise ConfigError(f"CACHE_TTL_SECONDS must be an integer, got {env['CACHE_TTL_SECONDS']!r}") from err
+            raise ConfigError(
+                f"CACHE_TTL_SECONDS must be an integer, got {env['CACHE_TTL_SECONDS']!r}"
+            ) from err
         return cls(
             database_url=sqlalchemy_url(env["DATABASE_URL"]),
             redis_url=env["REDIS_URL"],

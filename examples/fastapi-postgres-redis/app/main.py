@@ -47,7 +47,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CacheDep = Annotated[NoteCache, Depends(get_cache)]
 
 
-
 def create_app(settings: Settings | None = None, *, redis_client: Redis | None = None) -> FastAPI:
     """Build the application. ``settings`` default to the environment, read at startup."""
     # Now, not at startup: uvicorn logs "Started server process" between import and lifespan.
@@ -116,7 +115,13 @@ def create_app(settings: Settings | None = None, *, redis_client: Redis | None =
 
     @app.get("/notes/{note_id}", response_model=NoteOut)
     def read_note(note_id: int, session: SessionDep, cache: CacheDep, response: Response) -> Any:
-        cached = cache.get(note_id)
+        # The cache is an optimisation: when Redis fails, reads still come from Postgres ("bypass").
+        try:
+            cached = cache.get(note_id)
+        except RedisError as err:
+            log.warning("cache unavailable", extra={"error": type(err).__name__})
+            response.headers["X-Cache"] = "bypass"
+            return note_or_404(session, note_id)
         if cached is not None:
             response.headers["X-Cache"] = "hit"
             return cached
@@ -132,6 +137,7 @@ def create_app(settings: Settings | None = None, *, redis_client: Redis | None =
         note.title, note.body = payload.title, payload.body
         session.commit()
         session.refresh(note)
+        # If this fails the write still stands; the stale copy expires with its TTL.
         cache.forget(note_id)
         return note
 

@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 from app.config import ConfigError, Settings, sqlalchemy_url
 
 
-def test_create_then_read_goes_through_the_cache(client: TestClient, redis_client: fakeredis.FakeRedis) -> None:
+def test_create_then_read_goes_through_the_cache(
+    client: TestClient, redis_client: fakeredis.FakeRedis
+) -> None:
     created = client.post("/notes", json={"title": "groceries", "body": "milk"})
     assert created.status_code == 201
     note_id = created.json()["id"]
@@ -60,13 +62,27 @@ def test_healthz_reports_each_dependency(client: TestClient, redis_server: faker
     assert down.json()["checks"]["redis"].startswith("error")
 
 
+def test_reads_and_writes_survive_a_redis_outage(
+    client: TestClient, redis_server: fakeredis.FakeServer
+) -> None:
+    note_id = client.post("/notes", json={"title": "resilient"}).json()["id"]
+    redis_server.connected = False
+    read = client.get(f"/notes/{note_id}")
+    assert (read.status_code, read.headers["X-Cache"]) == (200, "bypass")
+    assert client.put(f"/notes/{note_id}", json={"title": "still works"}).status_code == 200
+    redis_server.connected = True
+    assert client.get(f"/notes/{note_id}").json()["title"] == "still works"
+
+
 def test_slow_waits_and_is_bounded(client: TestClient) -> None:
     assert client.get("/slow", params={"seconds": 0.05}).json() == {"slept": 0.05}
     assert client.get("/slow", params={"seconds": 31}).status_code == 422
 
 
 def test_settings_from_env() -> None:
-    settings = Settings.from_env({"DATABASE_URL": "postgres://u:p@db/notes", "REDIS_URL": "redis://cache:6379/0"})
+    settings = Settings.from_env(
+        {"DATABASE_URL": "postgres://u:p@db/notes", "REDIS_URL": "redis://cache:6379/0"}
+    )
     assert settings.database_url == "postgresql+psycopg://u:p@db/notes"
     assert settings.cache_ttl_seconds == 60
     with pytest.raises(ConfigError, match="DATABASE_URL"):

@@ -166,3 +166,9 @@ def test_warns_when_gitignore_would_let_env_be_committed(project: Path) -> None:
     assert "warning: .gitignore does not ignore .env" in dockwright("init", str(project), "--dry-run").stderr
     (project / ".gitignore").write_text("*.log\n.env\n", encoding="utf-8")
     assert "does not ignore .env" not in dockwright("init", str(project), "--dry-run").stderr
+
+
+def test_plan_notes_are_shown(project: Path) -> None:
+    (project / "requirements.txt").write_text("fastapi==0.115.0\n", encoding="utf-8")  # no uvicorn
+    result = dockwright("init", str(project), "--dry-run")
+    assert "note: the server is not among the project's dependencies" in result.stdout

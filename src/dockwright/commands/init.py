@@ -104,6 +104,8 @@ def command(
         f"dockwright init: {path} - {info.framework} app {info.app}, served by {plan.server} on port "
         f"{plan.runtime.port}, Python {plan.python_version}, dependencies from {lock}"
     )
+    for note in plan.notes:
+        click.echo(f"note: {note}")
     if not ignores(read_gitignore(path), ".env"):
         click.echo(
             "warning: .gitignore does not ignore .env: add a line `.env` before creating it, so the "

@@ -135,3 +135,14 @@ def test_ci_on_example_writes_a_valid_pipeline(example: Path, provider: str, sch
 def test_ci_needs_a_known_provider(example: Path) -> None:
     result = dockwright("ci", str(example), "--provider", "jenkins")
     assert result.returncode == 2 and "jenkins" in result.stderr
+
+
+def test_ci_needs_the_files_init_writes(tmp_path: Path) -> None:
+    project = tmp_path / "fastapi-postgres-redis"
+    shutil.copytree(REPO / "examples" / "fastapi-postgres-redis", project, ignore=IGNORE)
+    (project / "compose.yaml").unlink(missing_ok=True)
+    result = dockwright("ci", str(project), "--provider", "github")
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert "compose.yaml" in line and "run `dockwright init` first" in line
+    assert not (project / ".github").exists()

@@ -47,11 +47,19 @@ def command(
     dry_run: bool,
 ) -> int:
     """Write a pipeline: BuildKit build, tests in the image, lint, verify, Trivy, push from main."""
-    from dockwright.deploy.ci import ci_pipeline, find_test_setup
+    from dockwright.deploy.ci import ci_pipeline, find_test_setup, required_files
     from dockwright.deploy.output import write_files
     from dockwright.deploy.project import load_plan
+    from dockwright.errors import DockwrightError
 
     plan = load_plan(path, python=python, app=app, port=port)
+    missing = [name for name in required_files(plan) if not (path / name).is_file()]
+    if missing:
+        raise DockwrightError(
+            f"the pipeline builds and verifies with {', '.join(missing)}, which {path} does not have; "
+            "run `dockwright init` first",
+            file=path / missing[0],
+        )
     files = ci_pipeline(
         plan,
         "github" if provider == "github" else "gitlab",

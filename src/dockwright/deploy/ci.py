@@ -333,6 +333,11 @@ def verify_script(plan: ContainerPlan, network_expr: str) -> str:
     return "set -a; . ./.env; set +a\n" + (command + _wired_env_flags(plan)).rstrip() + "\n"
 
 
+def required_files(plan: ContainerPlan) -> tuple[str, ...]:
+    """Files the pipeline uses from the repository (written by `dockwright init`)."""
+    return ("Dockerfile", *(("compose.yaml", ".env.example") if backing_services(plan) else ()))
+
+
 def _trivy(image_var: str) -> str:
     return (
         "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock "

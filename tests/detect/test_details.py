@@ -689,3 +689,21 @@ def test_starlette_routes_under_mounts(project: Project) -> None:
     source = source.replace("ops_routes = [Route('/healthz', ok)]\n", "")
     (root / "app.py").write_text(source)
     assert detect(root).health_path == "/api/ping"  # inline Mount prefix
+
+
+def test_django_i18n_patterns_paths_are_not_fixed(project: Project) -> None:
+    root = project(
+        {
+            "requirements.txt": "django\n",
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n",
+            "site_cfg/__init__.py": "",
+            "site_cfg/wsgi.py": WSGI_PY,
+            "site_cfg/settings.py": "ROOT_URLCONF = 'site_cfg.urls'\n",
+            "site_cfg/urls.py": (
+                "from django.conf.urls.i18n import i18n_patterns\nfrom django.urls import path\n"
+                "urlpatterns = i18n_patterns(path('health/', lambda r: None))\n"
+                "urlpatterns += [path('ping/', lambda r: None)]\n"
+            ),
+        }
+    )
+    assert detect(root).health_path == "/ping/"  # /health/ is served as /<lang>/health/

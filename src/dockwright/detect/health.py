@@ -37,6 +37,7 @@ ROUTE_FUNCTIONS = frozenset(
 STARLETTE_MOUNTS = frozenset({"starlette.routing.Mount"})
 LITESTAR_ROUTERS = frozenset({"litestar.Router", "litestar.router.Router"})
 DJANGO_PATH_FUNCTIONS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
+DJANGO_I18N_PATTERNS = frozenset({"django.conf.urls.i18n.i18n_patterns"})
 DJANGO_INCLUDE = frozenset({"django.urls.include", "django.conf.urls.include"})
 # Django apps whose URLconf *is* a health endpoint when included (django-health-check).
 HEALTH_URLCONFS = frozenset({"health_check.urls"})
@@ -308,9 +309,9 @@ def _django_routes(files: ProjectFiles, root_urlconf: str | None, app_dir: str) 
             m.name for m in files.modules("urlpatterns") if m.name.endswith("urls") and m.app_dir == app_dir
         ][:1]
     seen: set[str] = set()
-    queue: list[tuple[str, str]] = [(name, "/") for name in start]
+    queue: list[tuple[str, str, bool]] = [(name, "/", True) for name in start]
     while queue:
-        name, prefix = queue.pop(0)
+        name, prefix, certain = queue.pop(0)
         if name in seen:
             continue
         seen.add(name)
@@ -318,9 +319,17 @@ def _django_routes(files: ProjectFiles, root_urlconf: str | None, app_dir: str) 
         module = files.module(rel) if rel else None
         if module is None:
             continue
+        # i18n_patterns() prefixes the active language (/en/...): those paths are not fixed.
+        localized = {
+            id(inner)
+            for call in ast.walk(module.tree)
+            if isinstance(call, ast.Call) and module.qualname(call.func) in DJANGO_I18N_PATTERNS
+            for inner in ast.walk(call)
+        }
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call) or module.qualname(node.func) not in DJANGO_PATH_FUNCTIONS:
                 continue
+            fixed = certain and id(node) not in localized
             raw = _str_arg(node, ("route",))
             if raw is None:
                 continue
@@ -332,13 +341,13 @@ def _django_routes(files: ProjectFiles, root_urlconf: str | None, app_dir: str) 
             if isinstance(included, ast.Call) and module.qualname(included.func) in DJANGO_INCLUDE:
                 target = _str_arg(included, ())
                 if target in HEALTH_URLCONFS:
-                    routes.append(
-                        Route(path, module.path, node.lineno, f"include({target!r}) (django-health-check)")
-                    )
+                    how = f"include({target!r}) (django-health-check)"
+                    routes.append(Route(path, module.path, node.lineno, how, certain=fixed))
                 elif target:
-                    queue.append((target, path))
+                    queue.append((target, path, fixed))
                 continue
-            routes.append(Route(path, module.path, node.lineno, f"{ast.unparse(node.func)}({raw!r}, ...)"))
+            how = f"{ast.unparse(node.func)}({raw!r})"
+            routes.append(Route(path, module.path, node.lineno, how, certain=fixed))
     return routes
 
 

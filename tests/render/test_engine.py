@@ -459,3 +459,98 @@ def test_pipfile_lock_is_exported_with_hashes_and_installed(image: Image) -> Non
     venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
     assert "flask" in venv and "pytest" not in venv  # [dev-packages] stay out
     check_hardening(container)
+
+
+POETRY_LOCK = """\
+# Written by hand for this test (poetry cannot resolve on these machines); the content-hash is
+# computed by poetry itself at test time, so `poetry export` accepts it as fresh.
+
+[[package]]
+name = "iniconfig"
+version = "2.0.0"
+description = "brain-dead simple config-ini parsing"
+optional = false
+python-versions = ">=3.7"
+groups = ["dev"]
+files = []
+
+[[package]]
+name = "itsdangerous"
+version = "2.2.0"
+description = "Safely pass data to untrusted environments and back."
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = [
+    {file = "itsdangerous-2.2.0-py3-none-any.whl", hash = "sha256:WHEEL_SHA256"},
+    {file = "itsdangerous-2.2.0.tar.gz", hash = "sha256:SDIST_SHA256"},
+]
+
+[metadata]
+lock-version = "2.1"
+python-versions = ">=3.11"
+content-hash = "CONTENT_HASH"
+"""
+
+ITSDANGEROUS_HASHES = {  # the published itsdangerous 2.2.0 files; uv verifies them while installing
+    "WHEEL_SHA256": "c6242fc49e35958c8b15141343aa660db5fc54d4f13a1db01a3f5891b98700ef",
+    "SDIST_SHA256": "e0050c0b7da1eea53ffaf149c0cfbb5c6e2e2b69c4bef22c81fa6eb73e5f6173",
+}
+
+PLAIN_WSGI = """\
+import itsdangerous
+
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [f"pong {itsdangerous.__name__}".encode()]
+"""
+
+
+def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
+    root = image.root
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "po"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["itsdangerous (>=2.2,<3)"]\n\n[tool.poetry]\npackage-mode = false\n\n'
+        '[tool.poetry.group.dev.dependencies]\niniconfig = "*"\n',
+        encoding="utf-8",
+    )
+    hash_code = (
+        "from poetry.factory import Factory; print(Factory().create_poetry('.').locker._get_content_hash())"
+    )
+    content_hash = subprocess.run(
+        [sys.executable, "-m", "uv", "tool", "run", "--from", "poetry>=2.1,<3", "python", "-c", hash_code],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "UV_NATIVE_TLS": "1"},
+        timeout=300,
+    ).stdout.strip()
+    lock = POETRY_LOCK.replace("CONTENT_HASH", content_hash)
+    for placeholder, sha in ITSDANGEROUS_HASHES.items():
+        lock = lock.replace(placeholder, sha)
+    (root / "poetry.lock").write_text(lock, encoding="utf-8")
+    (root / "wsgi.py").write_text(PLAIN_WSGI, encoding="utf-8")
+    info = make_info(
+        root=str(root),
+        name="po",
+        framework="wsgi",
+        interface="wsgi",
+        app="wsgi:app",
+        server="gunicorn",
+        server_in_dependencies=False,
+        dependency_manager="poetry",
+        manifests=("pyproject.toml",),
+        lock_file="poetry.lock",
+        dependencies=("itsdangerous",),
+        health_path="/ping",
+    )
+    write_files(root, info)
+    image.build()
+    container = image.run(port=8000)
+    wait_healthy(container)
+    assert get("http://127.0.0.1:8000/ping") == (200, "pong itsdangerous")
+    venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
+    assert "itsdangerous" in venv and "iniconfig" not in venv  # the dev group stays out
+    check_hardening(container)

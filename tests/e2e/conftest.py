@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_support import DOCKER, EXAMPLES, copy_example, dockwright, remove_image, run, unique_name
+from e2e_support import (
+    DOCKER,
+    EXAMPLES,
+    copy_example,
+    dockwright,
+    remove_image,
+    run,
+    sweep_stale_resources,
+    unique_name,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ def build_image(project: Path, tag: str) -> str:
 
 @pytest.fixture(scope="session")
 def example_images() -> Iterator[ExampleImages]:
+    sweep_stale_resources()  # a killed earlier run never reached its teardown
     workdir = Path(tempfile.mkdtemp(prefix="dockwright-e2e-"))
     images = ExampleImages(workdir)
     try:

@@ -286,3 +286,46 @@ def remove_image(ref: str) -> None:
         return
     tags = json.loads(inspect.stdout or "[]") or [ref]
     run([DOCKER, "image", "rm", *tags], check=False)
+
+
+_OWNER_PID = re.compile(r"^dwe2e[a-z-]*?-(\d+)-[0-9a-f]{6}")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_resources() -> list[str]:
+    """Remove what an earlier, killed e2e run left behind: names carry the pid of the run that made them.
+
+    Only names of the form ``dwe2e...-<pid>-<hex>`` whose pid no longer runs are touched, so a
+    concurrent run (another pid) keeps its images and stacks.
+    """
+    removed: list[str] = []
+    projects = run([DOCKER, "ps", "-a", "--filter", f"label={TEST_LABEL}", "--format",
+                    '{{.Label "com.docker.compose.project"}}'], check=False).stdout.split()  # fmt: skip
+    for project in sorted(set(projects)):
+        match = _OWNER_PID.match(project)
+        if match and not _pid_alive(int(match.group(1))):
+            remove_labelled_leftovers(project)
+            removed.append(project)
+    for kind in ("volume", "network"):
+        names = run([DOCKER, kind, "ls", "-q", "--filter", f"label={TEST_LABEL}", "--format", "{{.Name}}"],
+                    check=False).stdout.split()  # fmt: skip
+        stale = [n for n in names if (m := _OWNER_PID.match(n)) and not _pid_alive(int(m.group(1)))]
+        if stale:
+            run([DOCKER, kind, "rm", *stale], check=False)
+            removed.extend(stale)
+    images = run([DOCKER, "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], check=False).stdout.split()
+    for image in images:
+        match = _OWNER_PID.match(image)
+        if match and not _pid_alive(int(match.group(1))):
+            run([DOCKER, "image", "rm", image], check=False)
+            removed.append(image)
+    return removed

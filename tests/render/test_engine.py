@@ -84,6 +84,7 @@ class Image:
     def __init__(self, root: Path, tag: str) -> None:
         self.root, self.tag = root, tag
         self.containers: list[str] = []
+        self.ports: dict[str, int] = {}
 
     def build(self) -> str:
         result = docker(
@@ -93,13 +94,21 @@ class Image:
         return result.stderr + result.stdout
 
     def run(self, *args: str, port: int) -> str:
+        """Start the image; its port is published on 127.0.0.1 at a free host port (see ``url``)."""
         name = f"dw-test-{uuid.uuid4().hex[:10]}"
         docker(
             "run", "-d", "--name", name, "--label", LABEL, "--read-only", "--tmpfs", "/tmp",
-            "-p", f"127.0.0.1:{port}:{port}", *args, self.tag,
+            "-p", f"127.0.0.1::{port}", *args, self.tag,
         )  # fmt: skip
         self.containers.append(name)
+        self.ports[name] = port
         return name
+
+    def url(self, container: str, path: str) -> str:
+        published = docker("port", container, f"{self.ports[container]}/tcp").stdout.split()[0]
+        host, _, host_port = published.rpartition(":")
+        assert host == "127.0.0.1"
+        return f"http://127.0.0.1:{host_port}{path}"
 
     def cleanup(self) -> None:
         for name in self.containers:
@@ -208,7 +217,7 @@ def test_fastapi_uv_lock_builds_runs_and_rebuilds_code_without_reinstalling(imag
 
     container = image.run(port=8000)
     wait_healthy(container)
-    assert get("http://127.0.0.1:8000/healthz") == (200, '{"status":"ok","version":"1"}')
+    assert get(image.url(container, "/healthz")) == (200, '{"status":"ok","version":"1"}')
     check_hardening(container)
 
     # A code-only change: the dependency layer comes from the cache, uv sync does not run again.
@@ -311,7 +320,7 @@ def test_django_collectstatic_at_build_and_secret_not_in_image(image: Image) -> 
         port=8000,
     )  # fmt: skip
     wait_healthy(container)
-    assert get("http://127.0.0.1:8000/healthz/") == (200, '{"ok": true}')
+    assert get(image.url(container, "/healthz/")) == (200, '{"ok": true}')
     cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
     assert cmdlines.count("gunicorn --bind") == 4, cmdlines  # the arbiter + WEB_CONCURRENCY=3 workers
     check_hardening(container, writable="/app/media")
@@ -347,7 +356,7 @@ def test_flask_requirements_without_gunicorn_gets_it_added(image: Image) -> None
     image.build()
     container = image.run(port=5000)
     wait_healthy(container)
-    assert get("http://127.0.0.1:5000/ping") == (200, "pong")
+    assert get(image.url(container, "/ping")) == (200, "pong")
     check_hardening(container, writable="/app/uploads")
 
 
@@ -413,7 +422,7 @@ def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
     image.build()
     container = image.run(port=8000)
     wait_healthy(container)
-    status, body = get("http://127.0.0.1:8000/health")
+    status, body = get(image.url(container, "/health"))
     assert status == 200 and "/opt/venv/lib/" in body  # imported from the installed package, not /app/src
     cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
     assert cmdlines.count("uvicorn_worker.UvicornWorker") == 3, cmdlines  # arbiter + 2 workers
@@ -455,7 +464,7 @@ def test_pipfile_lock_is_exported_with_hashes_and_installed(image: Image) -> Non
     image.build()
     container = image.run(port=8000)
     wait_healthy(container)
-    assert get("http://127.0.0.1:8000/ping") == (200, "pong")
+    assert get(image.url(container, "/ping")) == (200, "pong")
     venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
     assert "flask" in venv and "pytest" not in venv  # [dev-packages] stay out
     check_hardening(container)
@@ -550,7 +559,88 @@ def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None
     image.build()
     container = image.run(port=8000)
     wait_healthy(container)
-    assert get("http://127.0.0.1:8000/ping") == (200, "pong itsdangerous")
+    assert get(image.url(container, "/ping")) == (200, "pong itsdangerous")
+    venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
+    assert "itsdangerous" in venv and "iniconfig" not in venv  # the dev group stays out
+    check_hardening(container)
+
+
+PDM_LOCK = """\
+# Written by hand for this test (pdm's resolver trips over the index mirror here); the content_hash
+# is computed by pdm itself at test time.
+
+[metadata]
+groups = ["default", "dev"]
+strategy = ["inherit_metadata"]
+lock_version = "4.5.0"
+content_hash = "sha256:CONTENT_HASH"
+
+[[metadata.targets]]
+requires_python = ">=3.11"
+
+[[package]]
+name = "iniconfig"
+version = "2.0.0"
+requires_python = ">=3.7"
+summary = "brain-dead simple config-ini parsing"
+groups = ["dev"]
+files = []
+
+[[package]]
+name = "itsdangerous"
+version = "2.2.0"
+requires_python = ">=3.8"
+summary = "Safely pass data to untrusted environments and back."
+groups = ["default"]
+files = [
+    {file = "itsdangerous-2.2.0-py3-none-any.whl", hash = "sha256:WHEEL_SHA256"},
+    {file = "itsdangerous-2.2.0.tar.gz", hash = "sha256:SDIST_SHA256"},
+]
+"""
+
+
+def test_pdm_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
+    root = image.root
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "pd"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["itsdangerous>=2.2,<3"]\n\n[dependency-groups]\ndev = ["iniconfig"]\n\n'
+        "[tool.pdm]\ndistribution = false\n",
+        encoding="utf-8",
+    )
+    hash_code = "from pdm.core import Core; print(Core().create_project('.').pyproject.content_hash())"
+    content_hash = subprocess.run(
+        [sys.executable, "-m", "uv", "tool", "run", "--from", "pdm>=2.22,<3", "python", "-c", hash_code],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "UV_NATIVE_TLS": "1"},
+        timeout=300,
+    ).stdout.strip()
+    lock = PDM_LOCK.replace("CONTENT_HASH", content_hash)
+    for placeholder, sha in ITSDANGEROUS_HASHES.items():
+        lock = lock.replace(placeholder, sha)
+    (root / "pdm.lock").write_text(lock, encoding="utf-8")
+    (root / "wsgi.py").write_text(PLAIN_WSGI, encoding="utf-8")
+    info = make_info(
+        root=str(root),
+        name="pd",
+        framework="wsgi",
+        interface="wsgi",
+        app="wsgi:app",
+        server="gunicorn",
+        server_in_dependencies=False,
+        dependency_manager="pdm",
+        manifests=("pyproject.toml",),
+        lock_file="pdm.lock",
+        dependencies=("itsdangerous",),
+        health_path="/ping",
+    )
+    write_files(root, info)
+    image.build()
+    container = image.run(port=8000)
+    wait_healthy(container)
+    assert get(image.url(container, "/ping")) == (200, "pong itsdangerous")
     venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
     assert "itsdangerous" in venv and "iniconfig" not in venv  # the dev group stays out
     check_hardening(container)

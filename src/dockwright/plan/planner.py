@@ -253,6 +253,8 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
     }
     if info.dependency_manager == "pipenv":
         env["PIPENV_VERBOSITY"] = "-1"  # no "running as root / courtesy notice" noise in the build log
+    if info.dependency_manager == "pdm":
+        env["PDM_CHECK_UPDATE"] = "false"  # the exporter must not ask the index for newer pdm releases
     return BuilderStage(
         apt_packages=_unique(p for need in info.native for p in need.build),
         manifests=manifests,

@@ -390,3 +390,9 @@ def test_collectstatic_gets_placeholders_for_variables_settings_may_require() ->
     assert env["EMAIL_HOST_PASSWORD"] == env["DJANGO_SECRET_KEY"] == "collectstatic-build-only-not-a-secret"
     assert env["DATABASE_URL"].startswith("sqlite:")  # parsed at import, never connected to
     assert "SENTRY_DSN" not in env  # optional: the settings' default applies
+
+
+def test_connection_urls_with_passwords_are_secrets() -> None:
+    env = {v.name: v for v in make_plan(django_info()).env}
+    assert env["DATABASE_URL"].secret  # postgres://user:password@...
+    assert not env["REDIS_URL"].secret  # no credentials in it

@@ -543,6 +543,11 @@ def dev_environment(info: ProjectInfo) -> dict[str, str]:
 WIRED_COMMENT = "set by compose.yaml from the values above; set it here only to run the app outside compose"
 
 
+def _carries_credentials(url: str) -> bool:
+    """A connection URL with a user:password part is a secret wherever it is stored."""
+    return bool(re.match(r"[a-z0-9+.-]+://[^/@]+:[^/@]+@", url))
+
+
 def _placeholder(name: str, port: int) -> tuple[str, str, bool]:
     for pattern, placeholder, comment, secret in facts.ENV_PLACEHOLDERS:
         if re.search(pattern, name):
@@ -561,7 +566,7 @@ def plan_env(info: ProjectInfo) -> tuple[EnvVar, ...]:
         if name in facts.RESERVED_ENV or name in out:
             continue
         if name in wired:
-            out[name] = EnvVar(name, "", WIRED_COMMENT, False)
+            out[name] = EnvVar(name, "", WIRED_COMMENT, _carries_credentials(wired[name]))
             continue
         if name == "DJANGO_SETTINGS_MODULE" and info.django is not None:
             out[name] = EnvVar(
@@ -571,7 +576,7 @@ def plan_env(info: ProjectInfo) -> tuple[EnvVar, ...]:
         placeholder, comment, secret = _placeholder(name, info.port)
         out[name] = EnvVar(name, placeholder, comment, secret)
     for name in wired:
-        out.setdefault(name, EnvVar(name, "", WIRED_COMMENT, False))
+        out.setdefault(name, EnvVar(name, "", WIRED_COMMENT, _carries_credentials(wired[name])))
     return tuple(out.values())
 
 

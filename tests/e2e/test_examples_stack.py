@@ -55,6 +55,19 @@ def exercise_notes(stack: ComposeStack, base: str) -> None:
     assert from_db.json()["body"] == "written through compose"
     assert any(n["id"] == note_id for n in http("GET", f"{base}/notes").json())
 
+    # Redis down: /healthz names it (503), reads fall back to Postgres; back up, the cache is used again.
+    stack.compose("stop", "redis")
+    try:
+        down = http("GET", f"{base}/healthz")
+        assert down.status == 503, down.body
+        assert down.json()["checks"]["postgres"] == "ok"
+        assert down.json()["checks"]["redis"].startswith("error")
+        bypass = http("GET", f"{base}/notes/{note_id}")
+        assert (bypass.status, bypass.headers["x-cache"]) == (200, "bypass")
+    finally:
+        stack.compose("start", "redis")
+    wait_for(lambda: http("GET", f"{base}/healthz").status == 200, timeout=30, what="Redis to be back")
+
     # JSON logs on stdout: every line the app printed is one JSON object; our requests are in it.
     lines = [line.split("|", 1)[1].strip() for line in stack.logs("app").splitlines() if "|" in line]
     records = [json.loads(line) for line in lines if line]

@@ -315,7 +315,7 @@ def parse_plain_progress(log: str) -> list[Step]:
 def slowest(result: BuildResult, n: int = 4) -> list[tuple[str, float]]:
     """The n longest steps of a build, to show where its time went."""
     ran = sorted((s for s in result.steps if not s.cached), key=lambda s: s.seconds, reverse=True)
-    return [(s.name[:140], s.seconds) for s in ran[:n]]
+    return [(re.sub(r"--mount=\S+\s+", "", s.name)[:140], s.seconds) for s in ran[:n]]
 
 
 def build(context: Path, tag: str, *, no_cache: bool) -> BuildResult:
@@ -843,6 +843,15 @@ def med(xs: Sequence[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+def secs(x: float) -> str:
+    return f"{x:.2f} s" if x == x else "–"  # NaN: not measured for this variant
+
+
+def step_label(name: str) -> str:
+    """A build step as a reader wants it: the command, without mount flags, shortened."""
+    return re.sub(r"--mount=\S+\s+", "", name)[:90]
+
+
 def ratio(x: float, ref: float) -> str:
     return f"{x / ref:.2f}×" if ref and ref == ref and x == x else "–"
 
@@ -941,10 +950,10 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {m['added'] / 1e6:.1f} MB ({ratio(m['added'], ref_med['added'])}) "
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
-                f"| {m['start']:.2f} s ({m['start_min']:.2f}) "
-                f"| {m['start_pyc']:.2f} s ({m['start_pyc_min']:.2f}) "
-                f"| {m['start_nopyc']:.2f} s ({m['start_nopyc_min']:.2f}) "
-                f"| {m['cpu']:.2f} / {m['cpu_pyc']:.2f} / {m['cpu_nopyc']:.2f} s |"
+                f"| {secs(m['start'])} ({secs(m['start_min'])}) "
+                f"| {secs(m['start_pyc'])} ({secs(m['start_pyc_min'])}) "
+                f"| {secs(m['start_nopyc'])} ({secs(m['start_nopyc_min'])}) "
+                f"| {secs(m['cpu'])} / {secs(m['cpu_pyc'])} / {secs(m['cpu_nopyc'])} |"
             )
         lines.append("")
         slow = [
@@ -959,7 +968,7 @@ def markdown(results: dict[str, Any]) -> str:
                 "",
             ]
             for variant, kind, steps in slow:
-                top = "; ".join(f"{sec:.1f} s `{name[:80]}`" for name, sec in steps[:3])
+                top = "; ".join(f"{sec:.1f} s `{step_label(name)}`" for name, sec in steps[:3])
                 lines.append(f"- {variant}, {kind}: {top}")
             lines += ["", "</details>", ""]
     for failure in results.get("failed", []):

@@ -96,12 +96,12 @@ class Image:
     def run(self, *args: str, port: int) -> str:
         """Start the image; its port is published on 127.0.0.1 at a free host port (see ``url``)."""
         name = f"dw-test-{uuid.uuid4().hex[:10]}"
+        self.containers.append(name)  # before run: a failed start still leaves a container to remove
+        self.ports[name] = port
         docker(
             "run", "-d", "--name", name, "--label", LABEL, "--read-only", "--tmpfs", "/tmp",
             "-p", f"127.0.0.1::{port}", *args, self.tag,
         )  # fmt: skip
-        self.containers.append(name)
-        self.ports[name] = port
         return name
 
     def url(self, container: str, path: str) -> str:

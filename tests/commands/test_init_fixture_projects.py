@@ -1,5 +1,5 @@
 """`dockwright init` on every fixture project detect is tested with (real files, real CLI): the
-output must pass hadolint and `docker compose config` for each of them."""
+output must pass dockwright's own linter, hadolint and `docker compose config` for each of them."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def test_init_output_for_fixture_project_is_valid(name: str, tmp_path: Path) -> 
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    ours = subprocess.run(
+        [sys.executable, "-m", "dockwright", "lint", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ours.returncode == 0 and "All checks passed" in ours.stdout, ours.stdout + ours.stderr
     lint = subprocess.run(
         [str(HADOLINT), "--no-color", str(project / "Dockerfile")],
         capture_output=True,

@@ -234,6 +234,7 @@ SERVER_REQUIREMENTS: dict[str, str] = {
     "uvicorn-worker": "uvicorn-worker>=0.3,<1",  # gunicorn worker class; uvicorn.workers is deprecated
 }
 GUNICORN_ASGI_WORKER = "uvicorn_worker.UvicornWorker"
+WORKER_TIMEOUT_S = 30  # gunicorn kills a worker silent this long: explicit, so it is a decision
 GRACEFUL_TIMEOUT_S = 25  # below the 30 s grace period compose (stop_grace_period) and k8s give
 STOP_GRACE_PERIOD_S = 30
 

@@ -188,6 +188,7 @@ def server_command(info: ProjectInfo, server: ServerKind) -> tuple[str, ...]:
     return (
         "gunicorn", *worker,
         "--bind", f"0.0.0.0:{info.port}",
+        "--timeout", str(facts.WORKER_TIMEOUT_S),
         "--graceful-timeout", graceful,
         "--access-logfile", "-",
         # heartbeat files in memory: /tmp may be a slow overlay directory when not a tmpfs

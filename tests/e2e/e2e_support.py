@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = REPO / "examples"
 EXAMPLES = ("fastapi-postgres-redis", "django-postgres-celery", "flask-redis")
@@ -329,3 +331,55 @@ def sweep_stale_resources() -> list[str]:
             run([DOCKER, "image", "rm", image], check=False)
             removed.append(image)
     return removed
+
+
+# --- examples built once per session -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltExample:
+    name: str
+    project: Path  # a private copy of the example, initialised by `dockwright init`
+    image: str  # the tag this test run gave the image
+    image_id: str
+    build_output: str  # stdout + stderr of `dockwright build`
+
+
+class ExampleImages:
+    """Builds each example at most once per session, on first use; removes the tags it made at the end."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.built: dict[str, BuiltExample] = {}
+        self.failed: dict[str, str] = {}
+
+    def get(self, name: str) -> BuiltExample:
+        assert name in EXAMPLES, name
+        if name in self.failed:  # one failed build fails every test of that example, quickly
+            pytest.fail(f"building {name} failed earlier in this session:\n{self.failed[name]}")
+        if name not in self.built:
+            try:
+                self.built[name] = self._build(name)
+            except AssertionError as err:
+                self.failed[name] = str(err)
+                raise
+        return self.built[name]
+
+    def _build(self, name: str) -> BuiltExample:
+        project = copy_example(name, self.workdir)
+        dockwright("init", str(project))
+        image = f"dwe2e-{unique_name(name)}:test"
+        proc = build_image(project, image)
+        image_id = run([DOCKER, "image", "inspect", "--format", "{{.Id}}", image]).stdout.strip()
+        return BuiltExample(name, project, image, image_id, proc)
+
+    def cleanup(self) -> None:
+        """Remove every tag that points at an image this session built (the build cache stays)."""
+        for built in self.built.values():
+            remove_image(built.image_id)
+
+
+def build_image(project: Path, tag: str) -> str:
+    """``dockwright build`` with host networking (the only route to the package index here)."""
+    proc = dockwright("build", str(project), "--tag", tag, "--network", "host", timeout=900)
+    return proc.stdout + proc.stderr

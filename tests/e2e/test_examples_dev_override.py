@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ExampleImages
 from e2e_support import (
     ComposeStack,
+    ExampleImages,
     http,
     remove_labelled_leftovers,
     unique_name,

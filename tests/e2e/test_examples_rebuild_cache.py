@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ExampleImages, build_image
-from e2e_support import DOCKER, buildkit_steps, remove_image, run, unique_name
+from e2e_support import DOCKER, ExampleImages, build_image, buildkit_steps, remove_image, run, unique_name
 
 from dockwright.commands._planning import build_plan
 from dockwright.plan import facts

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import BuiltExample, ExampleImages
 from e2e_support import (
+    BuiltExample,
     ComposeStack,
+    ExampleImages,
     dockwright,
     http,
     remove_labelled_leftovers,

@@ -397,3 +397,30 @@ def test_connection_urls_with_passwords_are_secrets() -> None:
     env = {v.name: v for v in make_plan(django_info()).env}
     assert env["DATABASE_URL"].secret  # postgres://user:password@...
     assert not env["REDIS_URL"].secret  # no credentials in it
+
+
+def test_local_path_dependencies_are_copied_as_directories() -> None:
+    steps = group_copies(
+        ["requirements.txt", "libs/shared", "Pipfile", "vendor/pkg/", "requirements/base.txt"]
+    )
+    assert [(s.sources, s.dest) for s in steps] == [
+        (("requirements.txt", "Pipfile"), "./"),
+        (("libs/shared",), "libs/shared/"),
+        (("vendor/pkg",), "vendor/pkg/"),
+        (("requirements/base.txt",), "requirements/"),
+    ]
+
+
+def test_requirements_that_install_the_project_drop_that_line_until_the_code_is_there() -> None:
+    info = make_info(
+        dependency_manager="pip",
+        lock_file=None,
+        manifests=("requirements.txt", "pyproject.toml"),
+        requirements_files=("requirements.txt",),
+        is_package=True,
+    )
+    b = make_plan(info).builder
+    assert b.install_commands[0].startswith("sed -i -E ") and b.install_commands[0].endswith(
+        " requirements.txt"
+    )
+    assert b.project_install_commands == ("uv pip install --python /opt/venv/bin/python --no-deps .",)

@@ -226,6 +226,16 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
     raise ValueError(f"unknown dependency manager {manager!r}")
 
 
+# A requirements line that installs the project itself (".", "./", "-e .", "--editable=.[extra]"). The
+# dependency step runs before the code is copied, so in the builder's copies of the requirement files
+# these lines are dropped; the project is installed (non-editable) after its code instead.
+SELF_INSTALL_SED = r"/^[[:space:]]*((-e|--editable)([[:space:]]+|=))?\.\/?(\[[^]]*\])?[[:space:]]*(#.*)?$/d"
+
+
+def drop_self_install(requirement_files: tuple[str, ...]) -> str:
+    return f"sed -i -E '{SELF_INSTALL_SED}' {' '.join(requirement_files)}"
+
+
 # --- Servers -----------------------------------------------------------------------------------
 # Requirement specifiers added in the builder when the project does not depend on the server itself.
 SERVER_REQUIREMENTS: dict[str, str] = {

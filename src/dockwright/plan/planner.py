@@ -229,17 +229,47 @@ def server_requirements(info: ProjectInfo, server: ServerKind) -> tuple[str, ...
 # --- Builder -------------------------------------------------------------------------------------
 
 
+# Manifests without an extension that are files, not directories.
+EXTENSIONLESS_MANIFESTS = frozenset({"Pipfile"})
+
+
+def _is_directory(path: str) -> bool:
+    """Local path dependencies (``-e ./libs/x``) are directories; manifests are files with a suffix."""
+    name = posixpath.basename(path.rstrip("/"))
+    return path.endswith("/") or ("." not in name and name not in EXTENSIONLESS_MANIFESTS)
+
+
 def group_copies(paths: Iterable[str]) -> tuple[CopyStep, ...]:
-    """One COPY per destination directory, in first-seen order (COPY a/x b/y ./ would flatten them)."""
+    """COPY lines that recreate each path at the same place.
+
+    Files are grouped per destination directory (COPY a/x b/y ./ would flatten them); a directory
+    gets its own COPY onto its own path (COPY copies a directory's contents, not the directory).
+    """
     groups: dict[str, list[str]] = {}
-    for path in _unique(paths):
+    steps: list[tuple[str, CopyStep | None]] = []
+    for path in _unique(p.rstrip("/") for p in paths):
+        if _is_directory(path):
+            steps.append((path, CopyStep((path,), f"{path}/")))
+            continue
         parent = posixpath.dirname(path)
-        groups.setdefault(parent, []).append(path)
-    return tuple(CopyStep(tuple(srcs), f"{parent}/" if parent else "./") for parent, srcs in groups.items())
+        if parent not in groups:
+            groups[parent] = []
+            steps.append((parent, None))
+        groups[parent].append(path)
+    return tuple(
+        step if step is not None else CopyStep(tuple(groups[key]), f"{key}/" if key else "./")
+        for key, step in steps
+    )
 
 
 def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
     recipe = facts.manager_recipe(info.dependency_manager, info.lock_file, info.requirements_files)
+    install = recipe.install
+    if info.dependency_manager == "pip" and info.is_package:
+        # detect marks a pip project as a package only when its requirements install it ("-e ."):
+        # that line needs the code, which is not copied yet.
+        txt = tuple(m for m in info.manifests if m.endswith(".txt"))
+        install = (facts.drop_self_install(txt), *install)
     manifests = _unique((*info.manifests, *((info.lock_file,) if info.lock_file else ())))
     env = {
         "UV_LINK_MODE": "copy",  # the cache mount is another filesystem: hard links are impossible
@@ -259,7 +289,7 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
     return BuilderStage(
         apt_packages=_unique(p for need in info.native for p in need.build),
         manifests=manifests,
-        install_commands=recipe.install,
+        install_commands=install,
         project_install_commands=recipe.install_project if info.is_package else (),
         installer="uv",
         copy_manifests=group_copies(manifests),

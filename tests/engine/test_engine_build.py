@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,3 +170,45 @@ def test_name_comes_from_detect_when_the_project_is_understood(tmp_path: Path) -
         assert f"tags         {name}:latest\n" in proc.stdout  # pyproject's name, DNS-safe; not "checkout"
     finally:
         remove_image(f"{name}:latest")
+
+
+REGISTRY_STANDIN = Path(__file__).parent / "fixtures" / "registry"
+
+
+@pytest.fixture
+def registry() -> Iterator[str]:
+    """A throwaway registry (stand-in built from Debian's docker-registry) on 127.0.0.1 at a free port."""
+    run([DOCKER, "build", "-q", "--network", "host", "--label", "dockwright.test=1",
+         "-t", "dwtest-registry:standin", str(REGISTRY_STANDIN)])  # fmt: skip
+    name = unique("dwtest-registry")
+    run([DOCKER, "run", "-d", "--name", name, "--label", "dockwright.test=1", "-p", "127.0.0.1::5000",
+         "dwtest-registry:standin"])  # fmt: skip
+    try:
+        port = run([DOCKER, "port", name, "5000/tcp"]).stdout.split(":")[-1].strip()
+        address = f"127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://{address}/v2/", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, run([DOCKER, "logs", name]).stderr
+                time.sleep(0.2)
+        yield address
+    finally:
+        run([DOCKER, "rm", "-f", "-v", name], check=False)
+
+
+def test_push_sends_every_tag(repo: Path, registry: str) -> None:
+    sha = git(repo, "rev-parse", "--short", "HEAD")
+    repository = f"{registry}/{repo.name}"
+    try:
+        proc = dockwright("build", str(repo), "--tag", repository, "--push")
+        assert proc.returncode == 0, proc.stderr
+        assert f"tags         {repository}:{sha}, {repository}:latest" in proc.stdout
+        with urllib.request.urlopen(f"http://{registry}/v2/{repo.name}/tags/list", timeout=5) as answer:
+            pushed = json.load(answer)
+        assert sorted(pushed["tags"]) == sorted([sha, "latest"])
+        assert re.search(rf"pushed +{re.escape(repository)}:latest@sha256:[0-9a-f]{{64}}", proc.stdout)
+    finally:
+        remove_image(f"{repository}:latest")

@@ -209,5 +209,6 @@ def command(
     if push:
         for tag in request.tags:
             click.echo(f"pushing {tag}", err=True)
-            docker.push(tag)
+            digest = docker.push(tag)
+            click.echo(f"  pushed       {tag}" + (f"@{digest}" if digest else ""))
     return 0

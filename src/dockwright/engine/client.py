@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -159,8 +160,11 @@ class Docker:
     def tag(self, source: str, target: str) -> None:
         self.run(["tag", source, target])
 
-    def push(self, ref: str) -> None:
-        self.run(["push", ref], timeout=3600)
+    def push(self, ref: str) -> str | None:
+        """Push ``ref``; the digest the registry now serves it under (None if docker did not say)."""
+        out = self.run(["push", ref], timeout=3600).stdout
+        match = re.search(r"digest: (sha256:[0-9a-f]{64})", out)
+        return match.group(1) if match else None
 
     def build(
         self,

@@ -81,7 +81,7 @@ def test_not_a_package_means_no_project_install() -> None:
 )
 def test_other_locks_are_exported_then_installed_by_uv(manager: str, lock: str, expected: str) -> None:
     plan = make_plan(make_info(dependency_manager=manager, lock_file=lock, manifests=("pyproject.toml",)))
-    export, install = plan.builder.install_commands
+    export, *_, install = plan.builder.install_commands
     assert expected in export
     assert export.startswith("uv tool run --from")  # the exporter runs in a throwaway tool env
     assert install.startswith("uv pip install --python /opt/venv/bin/python -r /tmp/requirements.lock.txt")

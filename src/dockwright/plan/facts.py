@@ -155,6 +155,16 @@ def _uvx(tool: tuple[str, ...], command: str) -> str:
     return f"uv tool run --from '{frm}'{withs} {command}"
 
 
+# A requirements line that installs the project itself (".", "./", "-e .", "--editable=.[extra]"). The
+# dependency step runs before the code is copied, so in the builder's copies of the requirement files
+# these lines are dropped; the project is installed (non-editable) after its code instead.
+SELF_INSTALL_SED = r"/^[[:space:]]*((-e|--editable)([[:space:]]+|=))?\.\/?(\[[^]]*\])?[[:space:]]*(#.*)?$/d"
+
+
+def drop_self_install(requirement_files: tuple[str, ...]) -> str:
+    return f"sed -i -E '{SELF_INSTALL_SED}' {' '.join(requirement_files)}"
+
+
 @dataclass(frozen=True)
 class ManagerRecipe:
     """How one dependency manager's lock becomes the packages in /opt/venv."""
@@ -204,6 +214,8 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
         return ManagerRecipe(
             install=(
                 _uvx(PIPENV_EXPORT_TOOL, f"pipenv requirements --hash > {EXPORTED_REQUIREMENTS}"),
+                # a Pipfile entry `path = "."` exports as "-e .": the code is not here yet
+                drop_self_install((EXPORTED_REQUIREMENTS,)),
                 f"{uv_pip} -r {EXPORTED_REQUIREMENTS}",
             ),
             install_project=(f"{uv_pip} --no-deps .",),
@@ -224,16 +236,6 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
             lock_honoured="no lock file: [project].dependencies resolved at build time (add uv.lock to pin)",
         )
     raise ValueError(f"unknown dependency manager {manager!r}")
-
-
-# A requirements line that installs the project itself (".", "./", "-e .", "--editable=.[extra]"). The
-# dependency step runs before the code is copied, so in the builder's copies of the requirement files
-# these lines are dropped; the project is installed (non-editable) after its code instead.
-SELF_INSTALL_SED = r"/^[[:space:]]*((-e|--editable)([[:space:]]+|=))?\.\/?(\[[^]]*\])?[[:space:]]*(#.*)?$/d"
-
-
-def drop_self_install(requirement_files: tuple[str, ...]) -> str:
-    return f"sed -i -E '{SELF_INSTALL_SED}' {' '.join(requirement_files)}"
 
 
 # --- Servers -----------------------------------------------------------------------------------

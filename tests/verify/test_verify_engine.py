@@ -77,7 +77,7 @@ def test_good_image_passes_every_check(images: dict[str, str]) -> None:
     shutdown = checks["graceful-shutdown"]["metrics"]
     assert shutdown["exit_code"] == 0 and shutdown["request_status"] == 200
     assert shutdown["exit_seconds"] < 5  # half the 10 s kill timeout
-    assert shutdown["exit_seconds"] > 1.0  # it waited for the slow request (sent 0.5 s before SIGTERM)
+    assert shutdown["exit_seconds"] > 0.5  # it waited for the slow request (sent 1 s before SIGTERM)
     assert checks["size"]["metrics"]["base"] == "python:3.13-slim-trixie"
     assert checks["size"]["metrics"]["added_bytes"] < 1_000_000
 

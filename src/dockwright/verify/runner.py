@@ -41,6 +41,7 @@ DEFAULT_STARTUP_S = 30.0  # how long an image without HEALTHCHECK gets to answer
 MIN_ALIVE_S = 3.0  # with neither a HEALTHCHECK nor a port, "started" means still running after this
 MAX_STARTUP_S = 300.0
 LOG_WAIT_S = 3.0
+SLOW_HEAD_START_S = 1.0
 BASE_LABEL = "org.opencontainers.image.base.name"
 _URL_PATH = re.compile(r"https?://[^/\s'\"]+(/[^\s'\"]*)")
 
@@ -548,7 +549,9 @@ def _check_shutdown(
     evidence: list[str] = []
     finished_early = False
     if options.slow_path:
-        time.sleep(0.5)  # let the slow request reach the app before SIGTERM
+        # Let the slow request reach the app before SIGTERM (a connection the app has not accepted
+        # yet would be refused, which is not the app's fault); a 2 s route still has 1 s to go.
+        time.sleep(SLOW_HEAD_START_S)
         finished_early = not request.is_alive()
         if finished_early:
             evidence.append(

@@ -144,7 +144,11 @@ def command(
     secrets: tuple[str, ...],
     build_args: tuple[str, ...],
 ) -> int:
-    """Build the image at PATH with BuildKit and summarise what it added."""
+    """Build the image at PATH with BuildKit and summarise what it added.
+
+    \b
+    Exit codes: 0 built, 1 the build failed (its log is shown), 2 bad input or no usable engine.
+    """
     from dockwright.engine.build import (
         BuildRequest,
         check_build_arg,

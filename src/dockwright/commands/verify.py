@@ -84,7 +84,11 @@ def command(
     stop_timeout: int,
     labels: tuple[str, ...],
 ) -> int:
-    """Run IMAGE the way a careful orchestrator would and report each check with evidence."""
+    """Run IMAGE the way a careful orchestrator would and report each check with evidence.
+
+    \b
+    Exit codes: 0 every check passed, 1 a check failed or could not run, 2 bad input or no engine.
+    """
     from dockwright.engine.client import get_docker
     from dockwright.verify.runner import VerifyOptions, verify_image
 

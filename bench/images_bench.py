@@ -857,7 +857,7 @@ def ratio(x: float, ref: float) -> str:
 
 
 METHOD = """\
-Reproduce: `.venv/bin/python bench/images_bench.py --update-benchmarks` (about an hour on 2 cores;
+Reproduce: `.venv/bin/python bench/images_bench.py --update-benchmarks` (15–30 min on 2 cores;
 `--quick` for one repetition). Every figure below is measured in one run that builds, for each example
 app, these Dockerfiles on the same base image, alternating their order every repetition:
 
@@ -938,9 +938,10 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             "Image and start-up (start: median, min in brackets):",
             "",
-            "| variant | image | added over base | overhead | .pyc shipped | start (as built)"
+            "| variant | image | added over base | overhead | .pyc shipped | overhead without .pyc"
+            " | start (as built)"
             " | start (all .pyc) | start (no .pyc) | app load CPU: as built / all .pyc / no .pyc |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for v in app["variants"]:
             m = _medians(v, app)
@@ -950,6 +951,7 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {m['added'] / 1e6:.1f} MB ({ratio(m['added'], ref_med['added'])}) "
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
+                f"| {(m['added'] - v['pyc_bytes']) / app['floor']['total']:.2f} "
                 f"| {secs(m['start'])} ({secs(m['start_min'])}) "
                 f"| {secs(m['start_pyc'])} ({secs(m['start_pyc_min'])}) "
                 f"| {secs(m['start_nopyc'])} ({secs(m['start_nopyc_min'])}) "

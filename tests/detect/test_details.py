@@ -707,3 +707,31 @@ def test_django_i18n_patterns_paths_are_not_fixed(project: Project) -> None:
         }
     )
     assert detect(root).health_path == "/ping/"  # /health/ is served as /<lang>/health/
+
+
+def test_env_vars_read_through_project_helpers(project: Project) -> None:
+    # A settings helper that reads the variable its parameter names: calls with a literal count.
+    root = project(
+        {
+            **FASTAPI,
+            "requirements.txt": "fastapi\n",
+            "settings.py": """
+                import os
+
+                def env_list(name, default=""):
+                    raw = os.environ.get(name, default)
+                    return [item for item in raw.split(",") if item]
+
+                def flag(default, key):
+                    return os.getenv(key, default) == "1"
+
+                def unrelated(name):
+                    return name.upper()
+
+                ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+                DEBUG = flag("0", "APP_DEBUG")
+                OTHER = unrelated("NOT_A_VARIABLE")
+            """,
+        }
+    )
+    assert detect(root).env_vars == ("APP_DEBUG", "DJANGO_ALLOWED_HOSTS")

@@ -78,12 +78,6 @@ CASES: dict[str, Callable[[], ProjectInfo]] = {
     ),
 }
 
-# Findings that are known generator defects, reported to the plan/render owner. The test xfails
-# (visibly) while only these remain; any other finding fails it.
-KNOWN_GENERATOR_DEFECTS = {
-    "DW607": "gunicorn CMD sets --graceful-timeout but no --timeout (render/plan defect, reported)",
-}
-
 
 def _write_project(root: Path, info: ProjectInfo) -> None:
     deps = ", ".join(f'"{d}"' for d in info.dependencies)
@@ -111,10 +105,4 @@ def test_generated_files_lint_clean(case: str, tmp_path: Path, monkeypatch: pyte
         path.write_text(text)
     monkeypatch.chdir(tmp_path)
     findings = Linter(LintConfig(), all_rules()).lint(discover([tmp_path]))
-    unexpected = [
-        f"{f.path}:{f.line} {f.code} {f.message}" for f in findings if f.code not in KNOWN_GENERATOR_DEFECTS
-    ]
-    assert not unexpected
-    known = sorted({f.code for f in findings})
-    if known:
-        pytest.xfail("; ".join(f"{code}: {KNOWN_GENERATOR_DEFECTS[code]}" for code in known))
+    assert [f"{f.path}:{f.line} {f.code} {f.message}" for f in findings] == []

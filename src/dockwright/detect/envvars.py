@@ -109,11 +109,56 @@ def _tail(qualname: str) -> str:
     return ".".join(qualname.split(".")[-2:])
 
 
+def _env_key(module: PyModule, node: ast.AST, environ: set[str]) -> ast.expr | None:
+    """The key expression of an environment read (``os.environ[k]``, ``os.getenv(k)``...), else None."""
+    if isinstance(node, ast.Subscript) and _is_environ(module, node.value, environ):
+        return node.slice
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        if module.qualname(func) in ENV_READ_FUNCTIONS:
+            return node.args[0]
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("get", "setdefault", "pop")
+            and _is_environ(module, func.value, environ)
+        ):
+            return node.args[0]
+    return None
+
+
+def _env_wrappers(module: PyModule, environ: set[str]) -> dict[str, int]:
+    """Project helpers that read the variable named by one of their parameters.
+
+    ``def env_list(name): return os.environ.get(name, "").split(",")`` maps ``env_list`` to 0, so
+    ``env_list("ALLOWED_HOSTS")`` counts as reading ``ALLOWED_HOSTS``.
+    """
+    wrappers: dict[str, int] = {}
+    for func in ast.walk(module.tree):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        for node in ast.walk(func):
+            key = _env_key(module, node, environ)
+            if isinstance(key, ast.Name) and key.id in params:
+                wrappers[func.name] = params.index(key.id)
+                break
+    return wrappers
+
+
 def module_env_vars(module: PyModule, project_env_objects: frozenset[str] = frozenset()) -> list[str]:
     found: list[str] = []
     env_objects = _env_objects(module, project_env_objects)
     environ = _environ_aliases(module)
+    wrappers = _env_wrappers(module, environ)
     for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in wrappers
+            and len(node.args) > wrappers[node.func.id]
+            and (name := _const_str(node.args[wrappers[node.func.id]]))
+        ):
+            found.append(name)
         if isinstance(node, ast.Subscript):
             if _is_environ(module, node.value, environ) and (name := _const_str(node.slice)):
                 found.append(name)

@@ -367,7 +367,7 @@ def isolate_cache_mounts(dockerfile: str, token: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         opts = [o for o in m.group(1).split(",") if o]
-        kv = dict(o.split("=", 1) if "=" in o else (o, "") for o in opts)
+        kv = dict(o.partition("=")[::2] for o in opts)  # "key=value" or a bare flag ("key", "")
         base_id = kv.get("id") or kv.get("target") or kv.get("dst") or "cache"
         kv["id"] = f"dwbench-{token}-{base_id.strip('/').replace('/', '-')}"
         return "--mount=type=cache," + ",".join(f"{k}={v}" if v else k for k, v in kv.items())

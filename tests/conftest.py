@@ -18,7 +18,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not SKIP_ENGINE:
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError("DOCKWRIGHT_SKIP_ENGINE_TESTS=1 is not allowed in CI: engine tests must run there")
+        raise pytest.UsageError(
+            "DOCKWRIGHT_SKIP_ENGINE_TESTS=1 is not allowed in CI: engine tests must run there"
+        )
     skip = pytest.mark.skip(reason="engine tests opted out with DOCKWRIGHT_SKIP_ENGINE_TESTS=1")
     for item in items:
         if "engine" in item.keywords:

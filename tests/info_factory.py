@@ -76,7 +76,7 @@ def django_info(**overrides: Any) -> ProjectInfo:
         migrations="django",
         static_root="staticfiles",
         health_path="/healthz/",
-        writable_dirs=(),
+        writable_dirs=("media",),  # detect lists MEDIA_ROOT here, relative to the project root
         env_vars=("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS"),
     )
     return replace(base, **overrides)

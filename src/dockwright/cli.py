@@ -76,11 +76,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("dockwright: interrupted", err=True)
         sys.exit(130)
-    except Exception as err:  # noqa: BLE001 - last line of defence: one line, not a traceback
+    except Exception as err:  # last line of defence: one line, not a traceback
         if os.environ.get("DOCKWRIGHT_DEBUG"):
             raise
         click.echo(
-            f"dockwright: internal error: {type(err).__name__}: {err} (set DOCKWRIGHT_DEBUG=1 for a traceback)",
+            f"dockwright: internal error: {type(err).__name__}: {err} "
+            "(set DOCKWRIGHT_DEBUG=1 for a traceback)",
             err=True,
         )
         sys.exit(3)

@@ -13,6 +13,7 @@ from dockwright.errors import DockwrightError
 from dockwright.plan import make_plan
 from dockwright.plan.dockerignore import ignores, translate_gitignore, translate_gitignore_line
 from dockwright.plan.planner import default_web_concurrency, group_copies
+from dockwright.render import render_files
 
 
 def test_plan_is_json_printable_and_stable() -> None:
@@ -225,8 +226,27 @@ def test_django_media_root_is_writable() -> None:
 
 
 def test_writable_dirs_must_stay_inside_the_project() -> None:
-    with pytest.raises(DockwrightError, match="relative"):
+    with pytest.raises(DockwrightError, match="must not leave the project directory"):
         make_plan(make_info(writable_dirs=("../etc",)))
+
+
+def test_absolute_media_root_is_writable_where_the_settings_put_it() -> None:
+    plan = make_plan(django_info(writable_dirs=("/var/lib/shop/media",)))
+    assert plan.runtime.writable_dirs == ("/var/lib/shop/media",)
+    assert [m.target for m in plan.app_volumes] == ["/var/lib/shop/media"]
+    dockerfile = render_files(plan)["Dockerfile"]
+    assert "mkdir -p /var/lib/shop/media" in dockerfile
+
+
+def test_sqlite_next_to_the_code_keeps_the_code_read_only() -> None:
+    # detect reports "." when the SQLite file lives in the project root and no database service is used.
+    plan = make_plan(make_info(writable_dirs=(".",)))
+    assert plan.runtime.writable_dirs == ("/app",)
+    assert plan.app_volumes == ()  # a volume on /app would hide the code
+    dockerfile = render_files(plan)["Dockerfile"]
+    assert "chgrp 10001 /app && chmod 1775 /app" in dockerfile
+    assert "chown 10001:10001 /app\n" not in dockerfile
+    assert "." not in plan.dockerignore
 
 
 def test_src_layout_not_installed_gets_pythonpath_installed_package_does_not() -> None:

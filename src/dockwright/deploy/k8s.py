@@ -207,7 +207,10 @@ def _env(plan: ContainerPlan, names: _Names, extra: dict[str, str]) -> list[dict
 
 def _writable_mounts(plan: ContainerPlan) -> list[tuple[str, str]]:
     """(volume name, mount path): /tmp plus every directory the image lets the app write."""
-    paths = ["/tmp", *(d for d in plan.runtime.writable_dirs if d.rstrip("/") != "/tmp")]
+    # An emptyDir on the workdir would hide the code, so a data file kept next to the code
+    # (SQLite in the app directory) cannot be writable under a read-only root: the README says so.
+    skip = {"/tmp", plan.runtime.workdir.rstrip("/")}
+    paths = ["/tmp", *(d for d in plan.runtime.writable_dirs if d.rstrip("/") not in skip)]
     mounts: list[tuple[str, str]] = []
     seen: set[str] = set()
     names: set[str] = set()

@@ -146,7 +146,15 @@ class Docker:
         ids = sorted(set(self.run(["image", "ls", "-q", "--no-trunc"]).stdout.split()))
         if not ids:
             return []
-        data: list[dict[str, Any]] = self.json(["image", "inspect", *ids])
+        # Another process may delete an image between the listing and the inspect: docker then still
+        # prints the others and exits 1 ("No such image"), so the vanished ones are simply left out.
+        proc = self.run(["image", "inspect", *ids], check=False)
+        try:
+            data: list[dict[str, Any]] = json.loads(proc.stdout or "[]")
+        except json.JSONDecodeError:
+            data = []
+        if proc.returncode != 0 and not data and "No such image" not in proc.stderr:
+            raise EngineError(f"docker image inspect failed: {proc.stderr.strip()}")
         return data
 
     def history(self, ref: str) -> list[dict[str, str]]:

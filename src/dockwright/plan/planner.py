@@ -59,7 +59,12 @@ def make_plan(
     service_plans = plan_services(info)
     env = plan_env(info)
     writable = writable_dirs(info)
-    volumes = tuple(VolumeMount(volume=_volume_name(d), target=posixpath.join(APP_DIR, d)) for d in writable)
+    volumes = tuple(
+        # A volume on APP_DIR itself would hide the code: that directory stays in the image.
+        VolumeMount(volume=_volume_name(_relative_to_app(d) or d.strip("/")), target=d)
+        for d in writable
+        if d != APP_DIR
+    )
     migrate = migrate_command(info)
     runtime = RuntimeStage(
         apt_packages=_unique(p for need in info.native for p in need.runtime),
@@ -69,7 +74,7 @@ def make_plan(
         gid=APP_UID,
         workdir=APP_DIR,
         pythonpath=_pythonpath(info),
-        writable_dirs=tuple(posixpath.join(APP_DIR, d) for d in writable),
+        writable_dirs=writable,
         port=info.port,
         command=server_command(info, server),
         # gunicorn's arbiter and uvicorn's supervisor/server reap their children and handle SIGTERM as
@@ -341,13 +346,24 @@ def runtime_env(info: ProjectInfo, web_concurrency: int) -> dict[str, str]:
 
 
 def writable_dirs(info: ProjectInfo) -> tuple[str, ...]:
-    dirs = list(info.writable_dirs)
-    if info.django is not None and info.django.media_root:
-        dirs.append(info.django.media_root)
-    for d in dirs:
-        if d.startswith("/") or ".." in d.split("/"):
-            raise DockwrightError(f"writable directory {d!r} must be relative to the project root")
-    return _unique(d.strip("/") for d in dirs if d.strip("/"))
+    """Absolute container paths the app user may write to.
+
+    detect reports them relative to the project root (``media``; ``.`` when a SQLite file lives
+    next to the code) or absolute (``MEDIA_ROOT = "/var/lib/shop/media"``); the code lives in
+    ``APP_DIR``. ``..`` would escape the app directory, so it is refused.
+    """
+    paths: list[str] = []
+    for d in info.writable_dirs:
+        if ".." in d.split("/"):
+            raise DockwrightError(f"writable directory {d!r} must not leave the project directory")
+        paths.append(posixpath.normpath(d if d.startswith("/") else posixpath.join(APP_DIR, d)))
+    return _unique(paths)
+
+
+def _relative_to_app(path: str) -> str | None:
+    """``/app/media`` -> ``media``; None for ``/app`` itself and for paths outside the app."""
+    prefix = APP_DIR.rstrip("/") + "/"
+    return path[len(prefix) :] if path.startswith(prefix) else None
 
 
 def plan_healthcheck(path: str | None, port: int) -> HealthCheck:
@@ -624,7 +640,8 @@ def plan_dockerignore(info: ProjectInfo, gitignore: str) -> tuple[str, ...]:
     if skipped:
         lines.append("# Tests and docs: the image runs the app, not its test suite")
         lines.extend(skipped)
-    local_data = [*writable_dirs(info), *([info.static_root] if info.static_root else [])]
+    in_app = (_relative_to_app(d) for d in writable_dirs(info))
+    local_data = [*(d for d in in_app if d), *([info.static_root] if info.static_root else [])]
     if local_data:
         lines.append("# Local uploads/data and collected static files: created in the image, not copied")
         lines.extend(d.strip("/") for d in local_data)

@@ -48,7 +48,7 @@ RELOAD_EDITS: dict[str, tuple[str, str, str]] = {
 # A page that must work in development, and extra .env values a developer sets.
 DEV_PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "fastapi-postgres-redis": ("/notes", {}),
-    "django-postgres-celery": ("/", {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}),
+    "django-postgres-celery": ("/", {}),
     "flask-redis": ("/visits", {}),
 }
 KNOWN_DEFECTS: dict[str, str] = {

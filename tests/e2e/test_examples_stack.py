@@ -123,18 +123,14 @@ class ExampleSpec:
     port: int  # the container port the generated compose file publishes
     services: tuple[str, ...]  # backing stores of the generated compose file
     slow_path: str  # the example's slow route, in flight while verify sends SIGTERM
-    env: dict[str, str]  # .env values a user would set beyond the example's placeholders
+    env: dict[str, str]  # .env values beyond .env.example's (its secrets are always replaced)
     exercise: Callable[[ComposeStack, str], None]
 
 
 EXAMPLE_SPECS: dict[str, ExampleSpec] = {
     "fastapi-postgres-redis": ExampleSpec(8000, ("postgres", "redis"), "/slow?seconds=2", {}, exercise_notes),
     "django-postgres-celery": ExampleSpec(
-        8000,
-        ("postgres", "redis"),
-        "/slow/?seconds=2",
-        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"},
-        exercise_guestbook,
+        8000, ("postgres", "redis"), "/slow/?seconds=2", {}, exercise_guestbook
     ),
     "flask-redis": ExampleSpec(8000, ("redis",), "/slow?seconds=2", {}, exercise_visits),
 }

@@ -896,7 +896,15 @@ python3 (PEP 668 marker, Debian-owned pip/packaging): the pip templates set
 `PIP_BREAK_SYSTEM_PACKAGES=1` / `PIP_IGNORE_INSTALLED=1` and the guide copies `/install/local` (what
 the official image needs none of). The package index here answers fast and its responses are not
 cacheable, so pip writes no HTTP cache: the naive image carries no pip cache (it would on a real
-index) and network time is a smaller share of a cold build than on a laptop.
+index) and network time is a smaller share of a cold build than on a laptop. Start-up is measured as
+each image ships: dockwright's Django and Flask images start WEB_CONCURRENCY=3 gunicorn workers, the
+templates gunicorn's default of one.
+
+Noise: the machine is shared with other engineers' builds and tests; the load average at start and
+end of the run is given below. Wall-clock times move with it (an earlier run at load 4–7 measured
+dockwright's FastAPI cold build at 9.3 s instead of 4.3 s); bytes, .pyc, and CPU seconds do not.
+What the numbers mean for the generator, and where each target of issue 5 stands:
+[bench/FINDINGS.md](bench/FINDINGS.md).
 """
 
 

@@ -156,6 +156,11 @@ def _uv_by_pip_target(dockerfile: str) -> str:
 
 # Edits of the generated Dockerfile that model one generator change, measured against the original.
 TRANSFORMS = {"no-bytecode": _drop_bytecode, "uv-pip-target": _uv_by_pip_target}
+# How to recognise a generated Dockerfile that already made the change (the variant is then moot).
+ADOPTED = {
+    "no-bytecode": re.compile(r"\A(?![\s\S]*UV_COMPILE_BYTECODE=1)"),
+    "uv-pip-target": re.compile(r"pip install [^\n]*--target /opt/uv\b"),
+}
 
 
 # Environment that lets each example start without its services: the health endpoint then answers
@@ -476,9 +481,9 @@ def prepare_pristine(app: AppSpec, variant: Variant, root: Path) -> Path:
         for name in variant.params.get("transforms", []):
             text = TRANSFORMS[name](text)
         if text == original and variant.params.get("transforms"):
-            raise RuntimeError(
-                f"{variant.name}: the generated Dockerfile no longer has what the transform edits"
-            )
+            adopted = [n for n in variant.params["transforms"] if ADOPTED[n].search(original)]
+            why = f"the generator already does {', '.join(adopted)}" if adopted else "no longer matches"
+            raise RuntimeError(f"variant {variant.name}: {why}; drop it or update bench/images_bench.py")
         (ctx / "Dockerfile").write_text(text)
         return ctx
     template = variant.template or app.dockwright_template

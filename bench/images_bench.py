@@ -835,7 +835,9 @@ def machine_info() -> dict[str, Any]:
         "docker_server": cmd(DOCKER, "version", "--format", "{{.Server.Version}}"),
         "docker_client": cmd(DOCKER, "version", "--format", "{{.Client.Version}}"),
         "dockwright": cmd(_venv_tool("dockwright") or "dockwright", "--version"),
-        "git_revision": cmd("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
+        # "-dirty": the generator under test had uncommitted changes (other engineers' work in progress).
+        "git_revision": cmd("git", "-C", str(REPO), "rev-parse", "--short", "HEAD")
+        + ("-dirty" if cmd("git", "-C", str(REPO), "status", "--porcelain", "--", "src") else ""),
         "loadavg_start": os.getloadavg(),
     }
 

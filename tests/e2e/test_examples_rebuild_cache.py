@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from e2e_support import DOCKER, ExampleImages, build_image, buildkit_steps, remove_image, run, unique_name
 
-from dockwright.commands._planning import build_plan
-from dockwright.plan import facts
+from dockwright.plan import plan_project
 
 pytestmark = pytest.mark.engine
 
@@ -33,9 +32,7 @@ def _normalise(command: str) -> str:
 
 def dependency_install_commands(project: Path) -> list[str]:
     """The builder's dependency install commands, from the same plan ``init`` rendered."""
-    _info, plan = build_plan(
-        project, python=None, app=None, port=None, debian=facts.DEFAULT_DEBIAN, base_image=None, workers=None
-    )
+    _info, plan = plan_project(project)
     return [_normalise(command) for command in plan.builder.install_commands]
 
 

@@ -12,18 +12,13 @@ from pathlib import Path
 import pytest
 from e2e_support import EXAMPLES, EXAMPLES_DIR, GENERATED_FILES, copy_example, dockwright
 
-from dockwright.commands._planning import build_plan
 from dockwright.fsutil import unified_diff
-from dockwright.plan import facts
-from dockwright.render import render_files
+from dockwright.render import files_for_project
 
 
 def rendered(project: Path) -> dict[str, str]:
     """What ``dockwright init PROJECT`` (default options) writes, file name -> content."""
-    _info, plan = build_plan(
-        project, python=None, app=None, port=None, debian=facts.DEFAULT_DEBIAN, base_image=None, workers=None
-    )
-    return render_files(plan)
+    return files_for_project(project)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -10,7 +10,7 @@ from info_factory import PSYCOPG2, django_info, flask_info, make_info
 
 from dockwright.detect.model import DjangoInfo
 from dockwright.errors import DockwrightError
-from dockwright.plan import make_plan
+from dockwright.plan import facts, make_plan
 from dockwright.plan.dockerignore import ignores, translate_gitignore, translate_gitignore_line
 from dockwright.plan.planner import default_web_concurrency, group_copies
 from dockwright.render import render_files
@@ -60,8 +60,13 @@ def test_uv_project_syncs_the_frozen_lock_without_dev_groups_then_installs_the_p
     plan = make_plan(make_info(is_package=True))
     b = plan.builder
     assert b.manifests == ("pyproject.toml", "uv.lock")
-    assert b.install_commands == ("uv sync --frozen --no-default-groups --no-install-project",)
-    assert b.project_install_commands == ("uv sync --frozen --no-default-groups --no-editable --inexact",)
+    assert b.install_commands == (
+        "uv sync --frozen --no-default-groups --no-install-project",
+        facts.PROJECT_PTH,
+    )
+    assert b.project_install_commands == (
+        "uv pip install --python /opt/venv/bin/python --no-deps --editable . --target /opt/project",
+    )
     assert b.installer == "uv"
     assert b.cache_mounts == ("/root/.cache/uv",)
     assert b.env["UV_PROJECT_ENVIRONMENT"] == "/opt/venv"
@@ -69,7 +74,23 @@ def test_uv_project_syncs_the_frozen_lock_without_dev_groups_then_installs_the_p
 
 
 def test_not_a_package_means_no_project_install() -> None:
-    assert make_plan(make_info(is_package=False)).builder.project_install_commands == ()
+    plan = make_plan(make_info(is_package=False))
+    assert plan.builder.project_install_commands == ()
+    assert facts.PROJECT_PTH not in plan.builder.install_commands
+    assert "/opt/project" not in plan.runtime.env["PATH"]
+
+
+def test_a_package_is_installed_outside_the_dependency_venv() -> None:
+    """Regression: the project was installed into /opt/venv after COPY . ., so every code change
+    changed the final image's venv layer (12 MB re-pushed) and shipped the code twice."""
+    plan = make_plan(make_info(is_package=True))
+    (install,) = plan.builder.project_install_commands
+    assert "--target /opt/project" in install and "--no-deps" in install and "--editable" in install
+    # the venv's pointer to /opt/project is written with the dependencies, before the code exists
+    assert plan.builder.install_commands[-1] == facts.PROJECT_PTH
+    assert 'site.addsitedir("/opt/project")' in facts.PROJECT_PTH
+    assert plan.runtime.env["PATH"].startswith("/opt/project/bin:/opt/venv/bin:")  # console scripts
+    assert "PYTHONPATH" not in plan.dev_environment  # the editable install already points at /app
 
 
 @pytest.mark.parametrize(
@@ -127,11 +148,13 @@ def test_build_tools_only_in_the_builder_and_only_when_needed() -> None:
 def test_uv_and_pip_stay_in_the_builder() -> None:
     b = make_plan(make_info()).builder
     assert b.venv_command == "python -m venv --without-pip /opt/venv"
+    # bench/FINDINGS.md section 1: `pip install --target` is the fastest bootstrap (no venv, no
+    # ensurepip) and, unlike installing into the base interpreter, exempt from PEP 668.
     assert b.tool_install == (
-        "python -m venv --without-pip /opt/uv",
-        "python -m pip --python /opt/uv/bin/python install --disable-pip-version-check"
+        "python -m pip install --target /opt/uv --disable-pip-version-check"
         " --root-user-action=ignore 'uv==0.13.9'",
     )
+    assert b.env["PATH"] == "/opt/venv/bin:/opt/uv/bin:$PATH"
 
 
 # --- server -------------------------------------------------------------------------------------
@@ -283,6 +306,21 @@ def test_no_static_root_no_collectstatic() -> None:
     django = DjangoInfo("config.settings", "config.wsgi:application", None, None, None, "manage.py")
     plan = make_plan(django_info(django=django, static_root=None))
     assert plan.runtime.collectstatic == () and plan.runtime.collectstatic_env == {}
+    assert plan.dev_preserved_dirs == ()
+
+
+def test_development_mount_keeps_the_collected_static_files_visible() -> None:
+    """Regression: compose.override.yaml mounted `.:/app` over /app/staticfiles, so production
+    settings' manifest storage answered 500 on every page using {% static %}."""
+    assert make_plan(django_info()).dev_preserved_dirs == ("/app/staticfiles",)
+    # relative to the app's directory when only Django's setting is known
+    django = replace(django_info().django, static_root="collected")  # type: ignore[type-var]
+    assert make_plan(django_info(django=django, static_root=None, app_dir="src")).dev_preserved_dirs == (
+        "/app/src/collected",
+    )
+    # outside /app the bind mount hides nothing
+    assert make_plan(django_info(static_root="/srv/static")).dev_preserved_dirs == ()
+    assert make_plan(make_info()).dev_preserved_dirs == ()
 
 
 @pytest.mark.parametrize("info", [django_info(), make_info(migrations="alembic", services=("postgres",))])
@@ -443,4 +481,4 @@ def test_requirements_that_install_the_project_drop_that_line_until_the_code_is_
     assert b.install_commands[0].startswith("sed -i -E ") and b.install_commands[0].endswith(
         " requirements.txt"
     )
-    assert b.project_install_commands == ("uv pip install --python /opt/venv/bin/python --no-deps .",)
+    assert b.project_install_commands == (facts.PROJECT_INSTALL,)

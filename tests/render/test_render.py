@@ -79,7 +79,13 @@ def test_dockerfile_obeys_the_rules(case: str) -> None:
     assert not re.search(r"build-essential|-dev\b|pip install|/opt/uv|uv sync|SECRET_KEY", runtime_text)
     copies = [c for c in runtime if c.cmd == "COPY"]
     assert all(c.flags == ("--from=builder",) for c in copies)
-    assert sorted(c.value[0] for c in copies) == ["/app", "/opt/venv"]
+    # an installed project gets its own small layer, so a code change never touches the venv layer
+    expected = (
+        ["/app", "/opt/project", "/opt/venv"]
+        if plan.builder.project_install_commands
+        else ["/app", "/opt/venv"]
+    )
+    assert sorted(c.value[0] for c in copies) == expected
     user = [c for c in runtime if c.cmd == "USER"]
     assert [u.value[0] for u in user] == ["10001:10001"]
     cmd = [c for c in runtime if c.cmd == "CMD"]
@@ -114,6 +120,23 @@ def test_base_image_and_python_arg(case: str) -> None:
         assert froms == [f"python:${{PYTHON_VERSION}}-slim-{plan.debian}"] * 2
     else:
         assert froms == [plan.base_image] * 2
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_dockerfile_layout_and_comments(case: str) -> None:
+    """Regression: a continuation line after `RUN --mount...` lost its indentation, a comment ran over
+    110 characters, and "exactly what the lock pins" was claimed for projects without a lock."""
+    plan = CASES[case]()
+    lines = render_files(plan)["Dockerfile"].splitlines()
+    for number, line in enumerate(lines, 1):
+        if line.startswith("#"):
+            assert len(line) <= 110, f"line {number} is {len(line)} characters: {line}"
+    for before, line in zip(lines, lines[1:], strict=False):
+        if before.endswith("\\") and not before.startswith("#"):
+            assert line.startswith((" ", "#")), f"continuation line not indented: {line!r}"
+    comments = " ".join(line for line in lines if line.startswith("#"))
+    if plan.builder.lock_note.startswith("no lock file"):
+        assert "lock pins" not in comments and "as locked" not in comments
 
 
 def test_collectstatic_secret_is_on_its_run_line_only() -> None:
@@ -163,6 +186,11 @@ def test_compose_rules(case: str) -> None:
     override = _yaml(files["compose.override.yaml"])
     dev = override["services"]["app"]
     assert "--reload" in dev["command"] and ".:/app" in dev["volumes"]
+    # every service that mounts the source keeps the build's collected static files visible
+    for name, svc in override["services"].items():
+        if ".:/app" in svc.get("volumes", []):
+            assert [v for v in svc["volumes"] if v != ".:/app"] == list(plan.dev_preserved_dirs), name
+    assert (plan.framework == "django" and bool(plan.runtime.collectstatic)) == bool(plan.dev_preserved_dirs)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

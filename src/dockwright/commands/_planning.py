@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import click
 
 from dockwright.detect.model import ProjectInfo
-from dockwright.errors import DockwrightError
 from dockwright.plan import facts
 from dockwright.plan.model import ContainerPlan
 
@@ -55,25 +54,6 @@ def plan_options(func: F) -> F:
     return func
 
 
-def detect(root: Path, *, python: str | None, app: str | None, port: int | None) -> ProjectInfo:
-    from dockwright.detect import detect_project
-
-    if not root.is_dir():
-        raise DockwrightError(f"{root}: not a directory")
-    info: ProjectInfo = detect_project(root, python=python, app=app, port=port)
-    return info
-
-
-def read_gitignore(root: Path) -> str:
-    path = root / ".gitignore"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
-    except (OSError, UnicodeDecodeError) as err:
-        raise DockwrightError(f"cannot read .gitignore: {err}", file=path) from err
-
-
 def build_plan(
     root: Path,
     *,
@@ -84,10 +64,9 @@ def build_plan(
     base_image: str | None,
     workers: int | None,
 ) -> tuple[ProjectInfo, ContainerPlan]:
-    from dockwright.plan import make_plan
+    """The command line's options -> ``dockwright.plan.plan_project`` (the public API)."""
+    from dockwright.plan.project import plan_project
 
-    info = detect(root, python=python, app=app, port=port)
-    plan = make_plan(
-        info, debian=debian, base_image=base_image, workers=workers, gitignore=read_gitignore(root)
+    return plan_project(
+        root, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
     )
-    return info, plan

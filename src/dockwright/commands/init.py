@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from dockwright.commands._planning import build_plan, plan_options, read_gitignore
+from dockwright.commands._planning import build_plan, plan_options
 from dockwright.errors import DockwrightError
 from dockwright.fsutil import atomic_write, unified_diff
 from dockwright.plan.dockerignore import ignores
+from dockwright.plan.project import read_gitignore
 
 
 class Action(Enum):

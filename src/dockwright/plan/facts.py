@@ -134,8 +134,8 @@ MYSQL_URL_SCHEMES: tuple[tuple[str, str], ...] = (
 
 # --- Installing dependencies -------------------------------------------------------------------
 # uv is the installer in every builder: it is several times faster than pip and installs exactly what
-# the lock (or an export of it) pins. It is installed with pip into its own throwaway venv in the
-# builder stage, so neither uv nor pip ever reaches the final image.
+# the lock (or an export of it) pins. The base image's pip puts it in a directory of its own in the
+# builder stage (`pip install --target`), so neither uv nor pip ever reaches the final image.
 UV_REQUIREMENT = "uv==0.13.9"
 # Tools that only translate a lock file into a hashed requirements list (never used to install).
 POETRY_EXPORT_TOOL = ("poetry>=2.1,<3", "poetry-plugin-export>=1.9,<2")
@@ -143,7 +143,11 @@ PDM_EXPORT_TOOL = ("pdm>=2.22,<3",)
 PIPENV_EXPORT_TOOL = ("pipenv>=2024.4",)
 
 VENV = "/opt/venv"
-UV_TOOL_VENV = "/opt/uv"
+UV_TOOL_DIR = "/opt/uv"  # `pip install --target` puts the uv binary in UV_TOOL_DIR/bin
+# An installed project (a package) lives here, outside the venv: its dist-info, console scripts and an
+# editable .pth pointing at its code in /app. The dependency venv stays byte-identical across code
+# changes, so the final image's venv layer is a cache hit and the code exists only once.
+PROJECT_DIR = "/opt/project"
 UV_CACHE = "/root/.cache/uv"
 PIP_CACHE = "/root/.cache/pip"
 EXPORTED_REQUIREMENTS = "/tmp/requirements.lock.txt"
@@ -159,6 +163,16 @@ def _uvx(tool: tuple[str, ...], command: str) -> str:
 # dependency step runs before the code is copied, so in the builder's copies of the requirement files
 # these lines are dropped; the project is installed (non-editable) after its code instead.
 SELF_INSTALL_SED = r"/^[[:space:]]*((-e|--editable)([[:space:]]+|=))?\.\/?(\[[^]]*\])?[[:space:]]*(#.*)?$/d"
+
+
+# The project itself, after its code is copied: metadata, console scripts and an editable .pth into
+# PROJECT_DIR (dependencies are already in the venv, so --no-deps). The venv finds PROJECT_DIR through
+# PROJECT_PTH, written with the dependencies (its content never changes, so neither does that layer).
+PROJECT_INSTALL = f"uv pip install --python {VENV}/bin/python --no-deps --editable . --target {PROJECT_DIR}"
+PROJECT_PTH = (
+    f"echo 'import site; site.addsitedir(\"{PROJECT_DIR}\")' > "
+    '"$(python -c \'import sysconfig; print(sysconfig.get_path("purelib"))\')/dockwright-project.pth"'
+)
 
 
 def drop_self_install(requirement_files: tuple[str, ...]) -> str:
@@ -182,8 +196,7 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
             # --frozen: install exactly uv.lock, never re-resolve. --no-default-groups: dev/test groups
             # stay out. --no-install-project: the code is not here yet (dependency layer stays cached).
             install=("uv sync --frozen --no-default-groups --no-install-project",),
-            # --inexact keeps the server added below; --no-editable copies the package into the venv.
-            install_project=("uv sync --frozen --no-default-groups --no-editable --inexact",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="uv.lock installed as locked (uv sync --frozen)",
         )
     if manager == "poetry":
@@ -195,7 +208,7 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
                 ),
                 f"{uv_pip} -r {EXPORTED_REQUIREMENTS}",
             ),
-            install_project=(f"{uv_pip} --no-deps .",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="poetry.lock exported (main group only, with hashes) and installed by uv",
         )
     if manager == "pdm":
@@ -207,7 +220,7 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
                 ),
                 f"{uv_pip} -r {EXPORTED_REQUIREMENTS}",
             ),
-            install_project=(f"{uv_pip} --no-deps .",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="pdm.lock exported (production groups, with hashes) and installed by uv",
         )
     if manager == "pipenv":
@@ -218,21 +231,21 @@ def manager_recipe(manager: str, lock_file: str | None, requirements: tuple[str,
                 drop_self_install((EXPORTED_REQUIREMENTS,)),
                 f"{uv_pip} -r {EXPORTED_REQUIREMENTS}",
             ),
-            install_project=(f"{uv_pip} --no-deps .",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="Pipfile.lock [default] exported with hashes and installed by uv",
         )
     if manager == "pip":
         files = " ".join(f"-r {r}" for r in requirements) or "-r requirements.txt"
         return ManagerRecipe(
             install=(f"{uv_pip} {files}",),
-            install_project=(f"{uv_pip} --no-deps .",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="the pinned requirement files installed by uv",
         )
     if manager == "pep621":
         # No lock file: the ranges in [project].dependencies are resolved at build time.
         return ManagerRecipe(
             install=(f"{uv_pip} -r pyproject.toml",),
-            install_project=(f"{uv_pip} --no-deps .",),
+            install_project=(PROJECT_INSTALL,),
             lock_honoured="no lock file: [project].dependencies resolved at build time (add uv.lock to pin)",
         )
     raise ValueError(f"unknown dependency manager {manager!r}")

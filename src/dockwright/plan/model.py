@@ -33,10 +33,12 @@ class BuilderStage:
     apt_packages: tuple[str, ...]  # build-only OS packages (compilers, -dev headers); empty: no apt step
     manifests: tuple[str, ...]  # copied before the dependency install, for layer caching
     install_commands: tuple[str, ...]  # shell commands that fill /opt/venv from the lock/manifests
-    project_install_commands: tuple[str, ...]  # after COPY of the code, when the project is a package
+    project_install_commands: tuple[
+        str, ...
+    ]  # after COPY of the code, into PROJECT_DIR; () when not a package
     installer: str  # "uv", "pip", "poetry", "pdm", "pipenv": the tool that runs install_commands
     copy_manifests: tuple[CopyStep, ...] = ()  # the COPY lines for ``manifests``, grouped by directory
-    tool_install: tuple[str, ...] = ()  # installs the installer (uv) in a throwaway venv of this stage
+    tool_install: tuple[str, ...] = ()  # installs the installer (uv) in a throwaway directory of this stage
     venv_command: str = ""  # creates /opt/venv
     server_requirements: tuple[str, ...] = ()  # server packages the project does not depend on itself
     env: dict[str, str] = field(default_factory=dict)  # ENV of the builder stage only
@@ -125,6 +127,9 @@ class ContainerPlan:
     publish_host: str = "127.0.0.1"  # compose publishes the port on this address only
     dev_command: tuple[str, ...] = ()  # compose.override.yaml: server with reload
     dev_environment: dict[str, str] = field(default_factory=dict)
+    # compose.override.yaml: anonymous volumes that keep build output (collected static files) visible
+    # under the source bind mount
+    dev_preserved_dirs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

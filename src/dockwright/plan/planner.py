@@ -111,6 +111,7 @@ def make_plan(
         app_depends_on=app_depends_on(info, service_plans),
         dev_command=dev_command(info, server),
         dev_environment=dev_environment(info),
+        dev_preserved_dirs=dev_preserved_dirs(info),
     )
 
 
@@ -275,6 +276,10 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         # that line needs the code, which is not copied yet.
         txt = tuple(m for m in info.manifests if m.endswith(".txt"))
         install = (facts.drop_self_install(txt), *install)
+    if info.is_package:
+        # The venv learns where the project will be installed now, with its dependencies, so the
+        # project install after the code never touches the venv (its layer stays cached).
+        install = (*install, facts.PROJECT_PTH)
     manifests = _unique((*info.manifests, *((info.lock_file,) if info.lock_file else ())))
     env = {
         "UV_LINK_MODE": "copy",  # the cache mount is another filesystem: hard links are impossible
@@ -285,7 +290,7 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         # otherwise make `uv sync` look for another interpreter, and downloads are off.
         "UV_PYTHON": f"{facts.VENV}/bin/python",
         "VIRTUAL_ENV": facts.VENV,
-        "PATH": f"{facts.VENV}/bin:{facts.UV_TOOL_VENV}/bin:$PATH",
+        "PATH": f"{facts.VENV}/bin:{facts.UV_TOOL_DIR}/bin:$PATH",
     }
     if info.dependency_manager == "pipenv":
         env["PIPENV_VERBOSITY"] = "-1"  # no "running as root / courtesy notice" noise in the build log
@@ -298,11 +303,10 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         project_install_commands=recipe.install_project if info.is_package else (),
         installer="uv",
         copy_manifests=group_copies(manifests),
-        # The base image's pip installs uv into a venv of its own: `venv --without-pip` plus
-        # `pip --python` skips ensurepip, which alone costs seconds to minutes of a cold build.
+        # The base image's pip installs uv into a directory of its own (bench/FINDINGS.md section 1:
+        # fastest measured bootstrap, no venv and no ensurepip; --target is exempt from PEP 668).
         tool_install=(
-            f"python -m venv --without-pip {facts.UV_TOOL_VENV}",
-            f"python -m pip --python {facts.UV_TOOL_VENV}/bin/python install --disable-pip-version-check"
+            f"python -m pip install --target {facts.UV_TOOL_DIR} --disable-pip-version-check"
             f" --root-user-action=ignore '{facts.UV_REQUIREMENT}'",
         ),
         # --without-pip: the app never needs pip at run time, so neither pip nor setuptools ship.
@@ -330,7 +334,10 @@ def runtime_env(info: ProjectInfo, web_concurrency: int) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "PYTHONFAULTHANDLER": "1",  # a crash prints the Python stack instead of dying silently
         "VIRTUAL_ENV": facts.VENV,
-        "PATH": f"{facts.VENV}/bin:$PATH",
+        # An installed project's console scripts live next to it, outside the venv.
+        "PATH": f"{facts.PROJECT_DIR}/bin:{facts.VENV}/bin:$PATH"
+        if info.is_package
+        else f"{facts.VENV}/bin:$PATH",
         # Writable HOME and caches under /tmp: libraries that cache (and gunicorn's control socket)
         # work for the non-root user and under --read-only with a tmpfs on /tmp.
         "HOME": "/tmp",
@@ -578,11 +585,23 @@ def app_environment(info: ProjectInfo) -> dict[str, str]:
 
 
 def dev_environment(info: ProjectInfo) -> dict[str, str]:
-    env = {WORKERS_ENV: "1"}
-    if info.is_package:
-        # The mounted source must shadow the copy installed in the venv, or reloads change nothing.
-        env["PYTHONPATH"] = posixpath.join(APP_DIR, info.app_dir) if info.app_dir else APP_DIR
-    return env
+    # An installed project is an editable install pointing at APP_DIR: the mounted source is what runs.
+    return {WORKERS_ENV: "1"}
+
+
+def dev_preserved_dirs(info: ProjectInfo) -> tuple[str, ...]:
+    """Directories under APP_DIR that the build fills and the development bind mount would hide.
+
+    compose.override.yaml mounts an anonymous volume on each (Docker fills it from the image), like
+    node_modules in JavaScript projects: collectstatic's output must stay visible, or the manifest
+    storage of production settings fails every page that uses {% static %}.
+    """
+    if not collectstatic_command(info) or info.django is None:
+        return ()
+    # info.static_root is relative to the project root (APP_DIR), django.static_root to the app's dir
+    root = info.static_root or posixpath.join(info.app_dir or "", info.django.static_root or "")
+    path = posixpath.normpath(posixpath.join(APP_DIR, root))
+    return (path,) if _relative_to_app(path) else ()
 
 
 # --- .env.example -------------------------------------------------------------------------------

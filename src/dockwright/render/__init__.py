@@ -1,7 +1,8 @@
 """render: ContainerPlan -> file contents, through the Jinja2 templates in ``templates/``.
 
-Pure: no file is read or written here (the .gitignore lines already travel in the plan), so the
-same plan always renders the same bytes, which is what the golden-file tests pin down.
+``render_files`` is pure: no file is read or written (the .gitignore lines already travel in the
+plan), so the same plan always renders the same bytes, which is what the golden-file tests pin down.
+``files_for_project`` is the public whole-pipeline entry point: a project directory -> init's files.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
@@ -113,6 +115,7 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
         "cache_mounts": cache_mounts,
         "pip_cache": facts.PIP_CACHE,
         "venv": facts.VENV,
+        "project_dir": facts.PROJECT_DIR,
         "tool_commands": [*plan.builder.tool_install, plan.builder.venv_command],
         "dependency_commands": dependency_commands,
         "post_copy_commands": post_copy_commands,
@@ -124,6 +127,28 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
     env = _environment()
     files = {name: env.get_template(template).render(context) for name, template in TEMPLATES.items()}
     return {name: _tidy(text) for name, text in files.items()}
+
+
+def files_for_project(
+    root: Path,
+    *,
+    python: str | None = None,
+    app: str | None = None,
+    port: int | None = None,
+    debian: str = facts.DEFAULT_DEBIAN,
+    base_image: str | None = None,
+    workers: int | None = None,
+) -> dict[str, str]:
+    """What ``dockwright init ROOT`` (same options) writes: relative file name -> content.
+
+    Reads the project (detect), nothing is written; raises DockwrightError on bad input.
+    """
+    from dockwright.plan.project import plan_project
+
+    _info, plan = plan_project(
+        root, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
+    )
+    return render_files(plan)
 
 
 def _tidy(text: str) -> str:

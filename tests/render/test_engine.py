@@ -8,7 +8,9 @@ created is labelled dockwright.test=1 and removed, also on failure.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -361,8 +363,8 @@ def test_flask_requirements_without_gunicorn_gets_it_added(image: Image) -> None
 
 
 def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
-    """uv.lock + an installed src-layout package (uv sync --no-editable --inexact after the code) and
-    several ASGI workers: gunicorn with uvicorn workers, both added by the builder."""
+    """uv.lock + an installed src-layout package (editable install into /opt/project after the code)
+    and several ASGI workers: gunicorn with uvicorn workers, both added by the builder."""
     root = image.root
     (root / "pyproject.toml").write_text(
         textwrap.dedent(
@@ -418,14 +420,132 @@ def test_uv_src_package_with_gunicorn_uvicorn_workers(image: Image) -> None:
         health_path="/health",
     )
     files = write_files(root, info, workers=2)
-    assert "uvicorn-worker" in files["Dockerfile"] and "--inexact" in files["Dockerfile"]
+    assert "uvicorn-worker" in files["Dockerfile"] and "--target /opt/project" in files["Dockerfile"]
     image.build()
     container = image.run(port=8000)
     wait_healthy(container)
     status, body = get(image.url(container, "/health"))
-    assert status == 200 and "/opt/venv/lib/" in body  # imported from the installed package, not /app/src
+    assert status == 200 and "/app/src/shop/main.py" in body  # the one copy of the code, through the install
     cmdlines = docker("exec", container, "sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '; echo").stdout
     assert cmdlines.count("uvicorn_worker.UvicornWorker") == 3, cmdlines  # arbiter + 2 workers
+    check_hardening(container)
+
+
+COUNTER_INIT = """\
+import importlib.metadata
+
+from flask import Flask
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"version": importlib.metadata.version("counter"), "file": __file__, "edit": "EDIT"}
+
+    return app
+
+
+def hello() -> None:
+    print("hello from", importlib.metadata.distribution("counter").metadata["Name"])
+"""
+
+
+def _steps(log: str) -> dict[str, bool]:
+    """BuildKit plain log -> {instruction: cached} ("#7 [runtime 3/6] COPY ..." then "#7 CACHED")."""
+    names: dict[str, str] = {}
+    cached: set[str] = set()
+    for line in log.splitlines():
+        if m := re.match(r"#(\d+) \[(?:\S+ )?\d+/\d+\] (.+)$", line):
+            names[m[1]] = m[2].strip()
+        elif m := re.match(r"#(\d+) CACHED$", line):
+            cached.add(m[1])
+    return {name: step in cached for step, name in names.items()}
+
+
+def test_installed_package_code_change_keeps_the_venv_layer(image: Image) -> None:
+    """Regression: a PEP 621 src-layout package was installed into /opt/venv after `COPY . .`, so
+    every code edit re-created the final image's venv layer (12 MB re-pushed for the Flask example)
+    and shipped the code twice. Now a code-only rebuild leaves that layer a cache hit, the code lives
+    only in /app, and console scripts and importlib.metadata still work."""
+    root = image.root
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [project]
+            name = "counter"
+            version = "2.5.0"
+            requires-python = ">=3.11"
+            dependencies = ["flask>=3"]
+
+            [project.scripts]
+            counter-hello = "counter:hello"
+
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+            """
+        ),
+        encoding="utf-8",
+    )
+    package = root / "src" / "counter"
+    package.mkdir(parents=True)
+    module = package / "__init__.py"
+    # unique per run: BuildKit's cache is content-addressed and outlives this test
+    first_edit, second_edit = uuid.uuid4().hex, uuid.uuid4().hex
+    module.write_text(COUNTER_INIT.replace("EDIT", first_edit), encoding="utf-8")
+    info = make_info(
+        root=str(root),
+        name="counter",
+        framework="flask",
+        interface="wsgi",
+        app="counter:create_app()",
+        server="gunicorn",
+        app_dir="src",
+        is_package=True,
+        dependency_manager="pep621",
+        lock_file=None,
+        dependencies=("flask",),
+        server_in_dependencies=False,
+    )
+    write_files(root, info)
+    image.build()
+    first_layers = docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", image.tag).stdout
+
+    module.write_text(COUNTER_INIT.replace("EDIT", second_edit), encoding="utf-8")  # one line changes
+    steps = _steps(image.build())
+    venv_copy = [
+        cached for name, cached in steps.items() if name == "COPY --from=builder /opt/venv /opt/venv"
+    ]
+    assert venv_copy == [True], steps
+    assert steps["COPY . ."] is False, steps  # the change was seen
+    second_layers = docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", image.tag).stdout
+    first, second = json.loads(first_layers), json.loads(second_layers)
+    # everything up to the venv is shared; only the small project layer and the code differ
+    assert first[:-2] == second[:-2] and first[-1] != second[-1]
+
+    container = image.run(port=8000)
+    wait_healthy(container)
+    status, body = get(image.url(container, "/healthz"))
+    assert status == 200
+    assert json.loads(body) == {
+        "version": "2.5.0",
+        "file": "/app/src/counter/__init__.py",
+        "edit": second_edit,
+    }
+    hello = docker("exec", container, "counter-hello").stdout
+    assert hello.strip() == "hello from counter"
+    copies = docker(
+        "exec",
+        "-u",
+        "0",
+        container,
+        "sh",
+        "-c",
+        "find / -xdev -path '*counter/__init__.py' -not -path '/proc/*'",
+    ).stdout.split()
+    assert copies == ["/app/src/counter/__init__.py"]  # the code exists once
     check_hardening(container)
 
 

@@ -6,6 +6,7 @@ the diff like code.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -131,7 +132,7 @@ def test_dockerfile_layout_and_comments(case: str) -> None:
     for number, line in enumerate(lines, 1):
         if line.startswith("#"):
             assert len(line) <= 110, f"line {number} is {len(line)} characters: {line}"
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         if before.endswith("\\") and not before.startswith("#"):
             assert line.startswith((" ", "#")), f"continuation line not indented: {line!r}"
     comments = " ".join(line for line in lines if line.startswith("#"))

@@ -6,6 +6,7 @@ case "${1:-}" in -*) set -- redis-server "$@" ;; esac
 if [ "${1:-}" = "redis-server" ]; then
   shift
   chown -R redis:redis /data
-  exec runuser -u redis -- redis-server --bind 0.0.0.0 --protected-mode no --dir /data "$@"
+  # setpriv execs redis-server itself (runuser would stay PID 1 and swallow SIGTERM).
+  exec setpriv --reuid=redis --regid=redis --init-groups redis-server --bind 0.0.0.0 --protected-mode no --dir /data "$@"
 fi
 exec "$@"

@@ -69,8 +69,15 @@ def test_requirements_installing_the_project_build_and_run(tmp_path: Path) -> No
             except OSError:
                 time.sleep(0.5)
         assert body == "pong"
+        # The project itself: installed (metadata findable) outside the dependency venv, so a code
+        # change never changes the venv layer; its code exists once, in /app.
         site = docker("exec", name, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout.split()
-        assert "selfinst" in site  # the project itself: a regular install, not editable
+        assert "selfinst" not in site
+        version = docker(
+            "exec", name, "python", "-c", "import importlib.metadata as m; print(m.version('selfinst'))"
+        )
+        assert version.stdout.strip() == "0.1.0"
+        assert "selfinst-0.1.0.dist-info" in docker("exec", name, "ls", "/opt/project").stdout.split()
     finally:
         docker("rm", "-f", name, check=False)
         docker("rmi", "-f", tag, check=False)

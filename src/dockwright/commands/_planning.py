@@ -1,4 +1,4 @@
-"""Shared by ``dockwright plan`` and ``dockwright init``: the options and project -> plan edge."""
+"""Shared by plan, init, k8s and ci: the options and the project -> plan edge, so every file agrees."""
 
 from __future__ import annotations
 

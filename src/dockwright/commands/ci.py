@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from dockwright.commands._planning import build_plan, plan_options
+
 
 @click.command(name="ci")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@plan_options
 @click.option(
     "--provider", type=click.Choice(["github", "gitlab"]), required=True, help="CI system to write for."
 )
@@ -29,9 +31,6 @@ import click
     metavar="ID",
     help="BuildKit secret the Dockerfile mounts (RUN --mount=type=secret,id=ID); repeatable.",
 )
-@click.option("--python", "python", help="Python version X.Y (as for init).")
-@click.option("--app", "app", help="App target, e.g. pkg.main:app (as for init).")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port the server listens on (as for init).")
 @click.option("--force", is_flag=True, help="Replace a pipeline that differs (the diff is shown).")
 @click.option("--dry-run", is_flag=True, help="Print the files, write nothing.")
 def command(
@@ -43,16 +42,20 @@ def command(
     python: str | None,
     app: str | None,
     port: int | None,
+    debian: str,
+    base_image: str | None,
+    workers: int | None,
     force: bool,
     dry_run: bool,
 ) -> int:
     """Write a pipeline: BuildKit build, tests in the image, lint, verify, Trivy, push from main."""
     from dockwright.deploy.ci import ci_pipeline, find_test_setup, required_files
     from dockwright.deploy.output import write_files
-    from dockwright.deploy.project import load_plan
     from dockwright.errors import DockwrightError
 
-    plan = load_plan(path, python=python, app=app, port=port)
+    _, plan = build_plan(
+        path, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
+    )
     missing = [name for name in required_files(plan) if not (path / name).is_file()]
     if missing:
         raise DockwrightError(

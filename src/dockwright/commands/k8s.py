@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from dockwright.commands._planning import build_plan, plan_options
 from dockwright.errors import DockwrightError
 
 
 @click.command(name="k8s")
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@plan_options
 @click.option(
     "--out",
     "out_dir",
@@ -49,9 +50,6 @@ from dockwright.errors import DockwrightError
     metavar="NAME",
     help="Secret with the registry credentials (docker-registry type) for private images.",
 )
-@click.option("--python", "python", help="Python version X.Y (as for init).")
-@click.option("--app", "app", help="App target, e.g. pkg.main:app (as for init).")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port the server listens on (as for init).")
 @click.option("--force", is_flag=True, help="Replace files that differ (the diff is shown).")
 @click.option("--dry-run", is_flag=True, help="Print the files, write nothing.")
 def command(
@@ -67,19 +65,24 @@ def command(
     python: str | None,
     app: str | None,
     port: int | None,
+    debian: str,
+    base_image: str | None,
+    workers: int | None,
     force: bool,
     dry_run: bool,
 ) -> int:
     """Write Kubernetes manifests (Deployment, Service, HPA, PDB, migration Job, Celery workers)."""
     from dockwright.deploy.k8s import k8s_manifests
     from dockwright.deploy.output import write_files
-    from dockwright.deploy.project import git_head, load_plan
+    from dockwright.deploy.project import git_head
 
     if image is not None and repository is not None:
         raise DockwrightError(
             "--image and --repository exclude each other: --image already names the repository"
         )
-    plan = load_plan(path, python=python, app=app, port=port)
+    _, plan = build_plan(
+        path, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
+    )
     if image is None:
         head = git_head(path)
         if head is None:

@@ -1,25 +1,9 @@
-"""The edge of the deploy commands: project directory -> ContainerPlan, and git facts for tags."""
+"""Git facts the deploy commands tag images by."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-
-from dockwright.errors import DockwrightError
-from dockwright.plan.model import ContainerPlan
-
-
-def load_plan(
-    root: Path, *, python: str | None = None, app: str | None = None, port: int | None = None
-) -> ContainerPlan:
-    """detect -> plan, exactly as ``dockwright init`` does, so every generated file agrees."""
-    from dockwright.detect import detect_project
-    from dockwright.plan import make_plan
-
-    if not root.is_dir():
-        raise DockwrightError(f"{root}: not a directory")
-    info = detect_project(root, python=python, app=app, port=port)
-    return make_plan(info)
 
 
 def git_head(root: Path) -> tuple[str, bool] | None:

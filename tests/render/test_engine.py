@@ -636,19 +636,18 @@ def app(environ, start_response):
 """
 
 
-def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
+def _build_from_hand_written_lock(
+    image: Image, *, manager: str, pyproject: str, tool: str, hash_code: str, lock: str, lock_file: str
+) -> None:
+    """Build and run a wsgi app whose lock was written by hand, its content hash computed by the tool.
+
+    Poetry's and PDM's resolvers cannot run against this machine's index, so the lock is fixed text;
+    the tool itself (run through ``uv tool run``) computes the content hash the export checks.
+    """
     root = image.root
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "po"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
-        'dependencies = ["itsdangerous (>=2.2,<3)"]\n\n[tool.poetry]\npackage-mode = false\n\n'
-        '[tool.poetry.group.dev.dependencies]\niniconfig = "*"\n',
-        encoding="utf-8",
-    )
-    hash_code = (
-        "from poetry.factory import Factory; print(Factory().create_poetry('.').locker._get_content_hash())"
-    )
+    (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     content_hash = subprocess.run(
-        [sys.executable, "-m", "uv", "tool", "run", "--from", "poetry>=2.1,<3", "python", "-c", hash_code],
+        [sys.executable, "-m", "uv", "tool", "run", "--from", tool, "python", "-c", hash_code],
         cwd=root,
         check=True,
         capture_output=True,
@@ -656,22 +655,22 @@ def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None
         env={**os.environ, "UV_NATIVE_TLS": "1"},
         timeout=300,
     ).stdout.strip()
-    lock = POETRY_LOCK.replace("CONTENT_HASH", content_hash)
+    lock = lock.replace("CONTENT_HASH", content_hash)
     for placeholder, sha in ITSDANGEROUS_HASHES.items():
         lock = lock.replace(placeholder, sha)
-    (root / "poetry.lock").write_text(lock, encoding="utf-8")
+    (root / lock_file).write_text(lock, encoding="utf-8")
     (root / "wsgi.py").write_text(PLAIN_WSGI, encoding="utf-8")
     info = make_info(
         root=str(root),
-        name="po",
+        name=manager[:2],
         framework="wsgi",
         interface="wsgi",
         app="wsgi:app",
         server="gunicorn",
         server_in_dependencies=False,
-        dependency_manager="poetry",
+        dependency_manager=manager,
         manifests=("pyproject.toml",),
-        lock_file="poetry.lock",
+        lock_file=lock_file,
         dependencies=("itsdangerous",),
         health_path="/ping",
     )
@@ -683,6 +682,21 @@ def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None
     venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
     assert "itsdangerous" in venv and "iniconfig" not in venv  # the dev group stays out
     check_hardening(container)
+
+
+def test_poetry_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
+    _build_from_hand_written_lock(
+        image,
+        manager="poetry",
+        pyproject='[project]\nname = "po"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["itsdangerous (>=2.2,<3)"]\n\n[tool.poetry]\npackage-mode = false\n\n'
+        '[tool.poetry.group.dev.dependencies]\niniconfig = "*"\n',
+        tool="poetry>=2.1,<3",
+        hash_code="from poetry.factory import Factory; "
+        "print(Factory().create_poetry('.').locker._get_content_hash())",
+        lock=POETRY_LOCK,
+        lock_file="poetry.lock",
+    )
 
 
 PDM_LOCK = """\
@@ -720,47 +734,14 @@ files = [
 
 
 def test_pdm_lock_is_exported_with_hashes_and_installed(image: Image) -> None:
-    root = image.root
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "pd"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+    _build_from_hand_written_lock(
+        image,
+        manager="pdm",
+        pyproject='[project]\nname = "pd"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
         'dependencies = ["itsdangerous>=2.2,<3"]\n\n[dependency-groups]\ndev = ["iniconfig"]\n\n'
         "[tool.pdm]\ndistribution = false\n",
-        encoding="utf-8",
-    )
-    hash_code = "from pdm.core import Core; print(Core().create_project('.').pyproject.content_hash())"
-    content_hash = subprocess.run(
-        [sys.executable, "-m", "uv", "tool", "run", "--from", "pdm>=2.22,<3", "python", "-c", hash_code],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "UV_NATIVE_TLS": "1"},
-        timeout=300,
-    ).stdout.strip()
-    lock = PDM_LOCK.replace("CONTENT_HASH", content_hash)
-    for placeholder, sha in ITSDANGEROUS_HASHES.items():
-        lock = lock.replace(placeholder, sha)
-    (root / "pdm.lock").write_text(lock, encoding="utf-8")
-    (root / "wsgi.py").write_text(PLAIN_WSGI, encoding="utf-8")
-    info = make_info(
-        root=str(root),
-        name="pd",
-        framework="wsgi",
-        interface="wsgi",
-        app="wsgi:app",
-        server="gunicorn",
-        server_in_dependencies=False,
-        dependency_manager="pdm",
-        manifests=("pyproject.toml",),
+        tool="pdm>=2.22,<3",
+        hash_code="from pdm.core import Core; print(Core().create_project('.').pyproject.content_hash())",
+        lock=PDM_LOCK,
         lock_file="pdm.lock",
-        dependencies=("itsdangerous",),
-        health_path="/ping",
     )
-    write_files(root, info)
-    image.build()
-    container = image.run(port=8000)
-    wait_healthy(container)
-    assert get(image.url(container, "/ping")) == (200, "pong itsdangerous")
-    venv = docker("exec", container, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout
-    assert "itsdangerous" in venv and "iniconfig" not in venv  # the dev group stays out
-    check_hardening(container)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -12,11 +14,33 @@ from dockwright.detect.model import ProjectInfo
 from dockwright.plan import facts
 from dockwright.plan.model import ContainerPlan
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The command-line options that steer detection and planning, as ``plan_project`` takes them."""
+
+    python: str | None
+    app: str | None
+    port: int | None
+    debian: str
+    base_image: str | None
+    workers: int | None
+
+    def plan(self, root: Path) -> tuple[ProjectInfo, ContainerPlan]:
+        """detect -> plan for ``root``, exactly as ``dockwright init`` does, so every file agrees."""
+        from dockwright.plan.project import plan_project
+
+        return plan_project(root, **asdict(self))
 
 
-def plan_options(func: F) -> F:
-    """PATH and the options that steer detection and planning."""
+def plan_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """PATH and the options that steer detection and planning, passed on as ``path`` and ``options``."""
+
+    @functools.wraps(func)
+    def with_options(**kwargs: Any) -> Any:
+        fields = {name: kwargs.pop(name) for name in PlanOptions.__dataclass_fields__}
+        return func(options=PlanOptions(**fields), **kwargs)
+
     options = (
         click.argument("path", type=click.Path(file_okay=False, path_type=Path), default="."),
         click.option(
@@ -49,24 +73,7 @@ def plan_options(func: F) -> F:
             help="Default WEB_CONCURRENCY; more than 1 for an ASGI app runs gunicorn with uvicorn workers.",
         ),
     )
+    decorated: Callable[..., Any] = with_options
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def build_plan(
-    root: Path,
-    *,
-    python: str | None,
-    app: str | None,
-    port: int | None,
-    debian: str,
-    base_image: str | None,
-    workers: int | None,
-) -> tuple[ProjectInfo, ContainerPlan]:
-    """The command line's options -> ``dockwright.plan.plan_project`` (the public API)."""
-    from dockwright.plan.project import plan_project
-
-    return plan_project(
-        root, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
-    )
+        decorated = option(decorated)
+    return decorated

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dockwright.commands._planning import build_plan, plan_options
+from dockwright.commands._planning import PlanOptions, plan_options
 
 
 @click.command(name="ci")
@@ -39,12 +39,7 @@ def command(
     out_dir: Path | None,
     registry_image: str | None,
     build_secrets: tuple[str, ...],
-    python: str | None,
-    app: str | None,
-    port: int | None,
-    debian: str,
-    base_image: str | None,
-    workers: int | None,
+    options: PlanOptions,
     force: bool,
     dry_run: bool,
 ) -> int:
@@ -53,9 +48,7 @@ def command(
     from dockwright.deploy.output import write_files
     from dockwright.errors import DockwrightError
 
-    _, plan = build_plan(
-        path, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
-    )
+    _, plan = options.plan(path)
     missing = [name for name in required_files(plan) if not (path / name).is_file()]
     if missing:
         raise DockwrightError(

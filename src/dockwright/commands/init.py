@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from dockwright.commands._planning import build_plan, plan_options
+from dockwright.commands._planning import PlanOptions, plan_options
 from dockwright.errors import DockwrightError
 from dockwright.fsutil import atomic_write, unified_diff
 from dockwright.plan.dockerignore import ignores
@@ -76,12 +76,7 @@ def _read_existing(path: Path) -> str | None:
 )
 def command(
     path: Path,
-    python: str | None,
-    app: str | None,
-    port: int | None,
-    debian: str,
-    base_image: str | None,
-    workers: int | None,
+    options: PlanOptions,
     dry_run: bool,
     force: bool,
 ) -> int:
@@ -92,9 +87,7 @@ def command(
     """
     from dockwright.render import render_files
 
-    info, plan = build_plan(
-        path, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
-    )
+    info, plan = options.plan(path)
     files = render_files(plan)
     changes = [
         decide(name, content, _read_existing(path / name), force=force) for name, content in files.items()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dockwright.commands._planning import build_plan, plan_options
+from dockwright.commands._planning import PlanOptions, plan_options
 from dockwright.errors import DockwrightError
 
 
@@ -62,12 +62,7 @@ def command(
     prestop: str,
     namespace: str | None,
     image_pull_secret: str | None,
-    python: str | None,
-    app: str | None,
-    port: int | None,
-    debian: str,
-    base_image: str | None,
-    workers: int | None,
+    options: PlanOptions,
     force: bool,
     dry_run: bool,
 ) -> int:
@@ -80,9 +75,7 @@ def command(
         raise DockwrightError(
             "--image and --repository exclude each other: --image already names the repository"
         )
-    _, plan = build_plan(
-        path, python=python, app=app, port=port, debian=debian, base_image=base_image, workers=workers
-    )
+    _, plan = options.plan(path)
     if image is None:
         head = git_head(path)
         if head is None:

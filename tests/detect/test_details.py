@@ -85,7 +85,30 @@ def test_requirements_installing_the_project(project: Project) -> None:
     info = detect(root)
     assert (info.app, info.app_dir) == ("svc.web:app", "src")
     assert info.is_package
+    # nothing needs the installed distribution: it runs from src/, and the build backend's readme
+    # is no manifest (no build happens)
+    assert not info.install_project
+    assert info.manifests == ("requirements.txt", "pyproject.toml")
+
+
+def test_requirements_installing_a_project_with_console_scripts(project: Project) -> None:
+    root = project(
+        {
+            "pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nreadme = "README.md"\n'
+            '[project.scripts]\nsvc-admin = "svc.cli:main"\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "README.md": "svc\n",
+            "src/svc/__init__.py": "",
+            "src/svc/web.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "requirements.txt": "fastapi\n-e .\n",
+        }
+    )
+    info = detect(root)
+    assert info.is_package and info.install_project
     assert info.manifests == ("requirements.txt", "pyproject.toml", "README.md")
+    install = next(e for e in info.evidence if e.what == "package install")
+    assert (install.file, install.line) == ("pyproject.toml", 5)
+    assert "console scripts" in install.why
 
 
 # --- native needs ----------------------------------------------------------------------------

@@ -21,8 +21,9 @@ def test_fastapi_uv_src_layout() -> None:
     assert (info.app, info.app_dir) == ("acme.main:app", "src")
     assert info.name == "acme-orders-api"
     assert info.dependency_manager == "uv" and info.lock_file == "uv.lock"
-    assert info.manifests == ("pyproject.toml", "uv.lock", "README.md")  # hatchling needs the readme
-    assert info.is_package is True
+    # a package, but nothing needs it installed: it runs from src/ (no build, so no readme needed)
+    assert info.manifests == ("pyproject.toml", "uv.lock")
+    assert info.is_package is True and info.install_project is False
     assert info.dependencies == ("fastapi", "uvicorn", "asyncpg", "pydantic-settings")
     assert info.python == "3.13"  # requires-python >=3.12,<3.14: newest stable that fits
     assert info.services == ("postgres",)

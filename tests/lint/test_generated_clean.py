@@ -37,7 +37,9 @@ pytest = "^8"
 
 CASES: dict[str, Callable[[], ProjectInfo]] = {
     "fastapi-uv": lambda: make_info(env_vars=("API_TOKEN",)),
-    "fastapi-uv-src-package": lambda: make_info(app="shop.main:app", app_dir="src", is_package=True),
+    "fastapi-uv-src-package": lambda: make_info(
+        app="shop.main:app", app_dir="src", is_package=True, install_project=True
+    ),
     "django-pip-postgres-celery": django_info,
     "flask-poetry-redis": flask_info,
     "quart-pdm-mysql": lambda: make_info(

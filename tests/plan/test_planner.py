@@ -57,7 +57,7 @@ def test_impossible_base_images_are_input_errors(python: str, debian: str, messa
 
 
 def test_uv_project_syncs_the_frozen_lock_without_dev_groups_then_installs_the_package() -> None:
-    plan = make_plan(make_info(is_package=True))
+    plan = make_plan(make_info(is_package=True, install_project=True))
     b = plan.builder
     assert b.manifests == ("pyproject.toml", "uv.lock")
     assert b.install_commands == (
@@ -83,7 +83,7 @@ def test_not_a_package_means_no_project_install() -> None:
 def test_a_package_is_installed_outside_the_dependency_venv() -> None:
     """Regression: the project was installed into /opt/venv after COPY . ., so every code change
     changed the final image's venv layer (12 MB re-pushed) and shipped the code twice."""
-    plan = make_plan(make_info(is_package=True))
+    plan = make_plan(make_info(is_package=True, install_project=True))
     (install,) = plan.builder.project_install_commands
     assert "--target /opt/project" in install and "--no-deps" in install and "--editable" in install
     # the venv's pointer to /opt/project is written with the dependencies, before the code exists
@@ -274,7 +274,13 @@ def test_sqlite_next_to_the_code_keeps_the_code_read_only() -> None:
 
 def test_src_layout_not_installed_gets_pythonpath_installed_package_does_not() -> None:
     assert make_plan(make_info(app_dir="src", is_package=False)).runtime.pythonpath == "/app/src"
-    assert make_plan(make_info(app_dir="src", is_package=True)).runtime.pythonpath is None
+    assert (
+        make_plan(make_info(app_dir="src", is_package=True, install_project=True)).runtime.pythonpath is None
+    )
+    # a package nothing needs installed runs from its source directory: no build backend per code change
+    source_package = make_plan(make_info(app_dir="src", is_package=True, install_project=False))
+    assert source_package.runtime.pythonpath == "/app/src"
+    assert source_package.builder.project_install_commands == ()
 
 
 def test_healthcheck_uses_python_stdlib_http_probe_on_the_health_path() -> None:
@@ -476,6 +482,7 @@ def test_requirements_that_install_the_project_drop_that_line_until_the_code_is_
         manifests=("requirements.txt", "pyproject.toml"),
         requirements_files=("requirements.txt",),
         is_package=True,
+        install_project=True,
     )
     b = make_plan(info).builder
     assert b.install_commands[0].startswith("sed -i -E ") and b.install_commands[0].endswith(

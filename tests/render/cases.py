@@ -23,7 +23,10 @@ CASES: dict[str, Callable[[], ContainerPlan]] = {
     "fastapi-uv": _case(lambda: make_info(env_vars=("API_TOKEN", "LOG_LEVEL"), server_in_dependencies=False)),
     # FastAPI as an installed src-layout package, four workers -> gunicorn + uvicorn workers
     "fastapi-uv-package-workers": _case(
-        lambda: make_info(app="shop.main:app", app_dir="src", is_package=True, name="shop"), workers=4
+        lambda: make_info(
+            app="shop.main:app", app_dir="src", is_package=True, install_project=True, name="shop"
+        ),
+        workers=4,
     ),
     # Django: requirements with includes, psycopg2 from source, Postgres, Redis, Celery, collectstatic
     "django-pip-postgres-celery": _case(django_info),
@@ -72,6 +75,7 @@ CASES: dict[str, Callable[[], ContainerPlan]] = {
             dependency_manager="pep621",
             lock_file=None,
             is_package=True,
+            install_project=True,
             port=5000,
             health_path="/ping",
         ),

@@ -70,7 +70,8 @@ def project_infos(draw: st.DrawFn) -> tuple[ProjectInfo, int | None]:
         dependencies=draw(
             st.lists(st.sampled_from(("sqlalchemy", "psycopg", "asyncpg", "pymysql")), unique=True)
         ),
-        is_package=draw(st.booleans()),
+        is_package=(package := draw(st.booleans())),
+        install_project=package and draw(st.booleans()),
         python=draw(st.sampled_from(("3.11", "3.12", "3.13"))),
         native=(PSYCOPG2,) if draw(st.booleans()) else (),
         services=tuple(services),

@@ -65,13 +65,14 @@ def test_dockerfile_obeys_the_rules(case: str) -> None:
     builder, runtime = stages["builder"], stages["runtime"]
     runtime_text = "\n".join(c.original for c in runtime)
 
-    # Dependencies are installed before the code is copied (code-only rebuilds reuse the layer).
+    # Dependencies are installed before any code is copied (code-only rebuilds reuse the layer); the
+    # builder sees the code only when a build step needs it (project install, collectstatic).
     b_ops = [(c.cmd, c.original) for c in builder]
-    copy_all = next(
-        i for i, (op, orig) in enumerate(b_ops) if op == "COPY" and orig.split()[1:] == [".", "."]
-    )
     install = next(i for i, (op, orig) in enumerate(b_ops) if op == "RUN" and "/root/.cache/uv" in orig)
-    assert install < copy_all
+    copy_all = [i for i, (op, orig) in enumerate(b_ops) if op == "COPY" and orig.split()[1:] == [".", "."]]
+    needs_code = bool(plan.builder.project_install_commands or plan.runtime.collectstatic)
+    assert len(copy_all) == (1 if needs_code else 0)
+    assert all(install < i for i in copy_all)
     for cmd in builder:
         if cmd.cmd == "RUN" and ("uv sync" in cmd.value[0] or "uv pip install" in cmd.value[0]):
             assert "--mount=type=cache,target=/root/.cache/uv" in cmd.flags
@@ -79,14 +80,14 @@ def test_dockerfile_obeys_the_rules(case: str) -> None:
     # Runtime: no compilers, no installers, no build secrets, non-root, exec-form everything.
     assert not re.search(r"build-essential|-dev\b|pip install|/opt/uv|uv sync|SECRET_KEY", runtime_text)
     copies = [c for c in runtime if c.cmd == "COPY"]
-    assert all(c.flags == ("--from=builder",) for c in copies)
     # an installed project gets its own small layer, so a code change never touches the venv layer
-    expected = (
-        ["/app", "/opt/project", "/opt/venv"]
-        if plan.builder.project_install_commands
-        else ["/app", "/opt/venv"]
-    )
-    assert sorted(c.value[0] for c in copies) == expected
+    from_builder = ["/opt/venv", *(["/opt/project"] if plan.builder.project_install_commands else [])]
+    from_builder += [plan.runtime.static_dir] if plan.runtime.static_dir else []
+    assert sorted(c.value[0] for c in copies if c.flags == ("--from=builder",)) == sorted(from_builder)
+    # the code comes straight from the context, root-owned and read-only for the app user (755)
+    code = [c for c in copies if c.flags != ("--from=builder",)]
+    assert [(c.flags, c.value) for c in code] == [(("--chmod=755",), (".", "/app"))]
+    assert copies.index(code[0]) >= len(copies) - (2 if plan.runtime.static_dir else 1)
     user = [c for c in runtime if c.cmd == "USER"]
     assert [u.value[0] for u in user] == ["10001:10001"]
     cmd = [c for c in runtime if c.cmd == "CMD"]

@@ -42,6 +42,14 @@ def _where(evidence: Evidence) -> str:
     return f"{evidence.file}:{evidence.line}" if evidence.line else evidence.file
 
 
+def _package_summary(info: ProjectInfo) -> str:
+    if info.install_project:
+        return "installed after the code (editable)"
+    if info.is_package:
+        return "runs from source on PYTHONPATH (not installed)"
+    return "not installed (plain app)"
+
+
 def decisions(info: ProjectInfo) -> list[tuple[str, str]]:
     """(label, value) rows of the text report, in reading order."""
     services = ", ".join(info.services) or "none"
@@ -57,7 +65,7 @@ def decisions(info: ProjectInfo) -> list[tuple[str, str]]:
             + (f", lock {info.lock_file}" if info.lock_file else ", no lock file"),
         ),
         ("manifests", ", ".join(info.manifests)),
-        ("package", "installed after the code" if info.is_package else "not installed (plain app)"),
+        ("package", _package_summary(info)),
         ("python", info.python),
         ("native needs", native),
         ("services", services),

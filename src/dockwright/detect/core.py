@@ -44,6 +44,7 @@ from dockwright.detect.model import (
     Server,
 )
 from dockwright.detect.native import native_needs
+from dockwright.detect.project_install import decide_project_install
 from dockwright.detect.python_version import choose_python, collect_constraints
 from dockwright.detect.services import detect_services, sqlite_dirs
 from dockwright.errors import DetectionError
@@ -145,15 +146,20 @@ def detect_project(
     server, server_dist, server_evidence = _server(choice.interface, installed, declared_in, deps.lock_file)
     evidence.append(server_evidence)
 
-    is_package, package_evidence = _is_package(files, pyproject, deps)
+    package, package_evidence = _is_package(files, pyproject, deps)
+    is_package = package is not None
     evidence.extend(package_evidence)
-    evidence.extend(_flask_instance_folder(files, choice, is_package, writable))
+    install_project = False
+    if package is not None and pyproject is not None:
+        install_project, install_evidence = decide_project_install(files, pyproject, package)
+        evidence.append(install_evidence)
+    evidence.extend(_flask_instance_folder(files, choice, install_project, writable))
     name, name_evidence = _project_name(root, pyproject)
     evidence.append(name_evidence)
     env_vars = find_env_vars(files)
     if files.unparsable:  # last: every scan above may have met one
         evidence.append(_unparsable_evidence(files.unparsable))
-    manifests = list(dict.fromkeys(deps.manifests + _readme_manifest(files, pyproject, is_package)))
+    manifests = list(dict.fromkeys(deps.manifests + _readme_manifest(files, pyproject, install_project)))
 
     return ProjectInfo(
         root=root.as_posix(),
@@ -170,6 +176,7 @@ def detect_project(
         requirements_files=tuple(deps.requirements_files),
         dependencies=dependencies,
         is_package=is_package,
+        install_project=install_project,
         python=python_minor,
         native=native,
         services=service_report.services,
@@ -256,7 +263,7 @@ def _server(
 
 
 def _flask_instance_folder(
-    files: ProjectFiles, choice: AppChoice, is_package: bool, writable: list[str]
+    files: ProjectFiles, choice: AppChoice, installed: bool, writable: list[str]
 ) -> list[Evidence]:
     """Flask/Quart apps that use ``app.instance_path`` write there (SQLite, uploads, config)."""
     if choice.framework not in ("flask", "quart"):
@@ -265,7 +272,7 @@ def _flask_instance_folder(
         for node in ast.walk(module.tree):
             if not (isinstance(node, ast.Attribute) and node.attr == "instance_path"):
                 continue
-            if is_package:
+            if installed:
                 why = (
                     "app.instance_path of an installed package is <venv>/var/<name>-instance;"
                     " warning: pass instance_path= to the app or make that directory writable"
@@ -688,9 +695,11 @@ def _migrations(files: ProjectFiles, choice: AppChoice) -> tuple[Migrations | No
 
 def _is_package(
     files: ProjectFiles, pyproject: Pyproject | None, deps: DependencySet
-) -> tuple[bool, list[Evidence]]:
+) -> tuple[str | None, list[Evidence]]:
+    """The package's location (``src/name``, ``name``, ``name.py``) when the project is a package its
+    manager would install; None otherwise."""
     if pyproject is None or "build-system" not in pyproject.data:
-        return False, []
+        return None, []
     manager = deps.manager
     tool = pyproject.table("tool")
     opted_out = {
@@ -699,14 +708,14 @@ def _is_package(
         "pdm": tool.get("pdm", {}).get("distribution") is False,
     }
     if opted_out.get(manager or ""):
-        return False, [
+        return None, [
             Evidence("package", "pyproject.toml", None, f"[tool.{manager}] says the project is not a package")
         ]
     if manager == "pipenv" or (manager == "pip" and not deps.requirements_install_project):
-        return False, []
+        return None, []
     package = _package_location(files, pyproject)
     if package is None:
-        return False, [
+        return None, [
             Evidence(
                 "package",
                 "pyproject.toml",
@@ -714,11 +723,7 @@ def _is_package(
                 "[build-system] present but no package directory matches the project: not installed",
             )
         ]
-    return True, [
-        Evidence(
-            "package", package, None, "[build-system] builds this package: installed after the code is copied"
-        )
-    ]
+    return package, [Evidence("package", package, None, "[build-system] builds this package")]
 
 
 def _package_location(files: ProjectFiles, pyproject: Pyproject) -> str | None:
@@ -750,9 +755,9 @@ def _package_location(files: ProjectFiles, pyproject: Pyproject) -> str | None:
     return None
 
 
-def _readme_manifest(files: ProjectFiles, pyproject: Pyproject | None, is_package: bool) -> list[str]:
+def _readme_manifest(files: ProjectFiles, pyproject: Pyproject | None, installed: bool) -> list[str]:
     """Build backends read the readme/license files named in [project] when building the package."""
-    if not is_package or pyproject is None:
+    if not installed or pyproject is None:
         return []
     project = pyproject.table("project")
     out = []

@@ -69,7 +69,10 @@ class ProjectInfo:
     lock_file: str | None
     requirements_files: tuple[str, ...]  # production requirement files passed to pip -r (pip only)
     dependencies: tuple[str, ...]  # normalised names of runtime (non-dev) dependencies
-    is_package: bool  # the project itself must be installed (pyproject build-system + importable package)
+    is_package: bool  # the project is a package its manager would build (build-system + package dir)
+    # The package must be installed in the image (scripts, entry points, metadata, build hooks);
+    # False for a plain app and for a package that runs from its source directory on PYTHONPATH.
+    install_project: bool
     python: str  # chosen CPython minor, "3.13"
     native: tuple[NativeNeed, ...]
     services: tuple[Service, ...]

@@ -63,6 +63,7 @@ class RuntimeStage:
     collectstatic: tuple[str, ...]  # build-time command (Django), empty when not needed
     compile_bytecode: bool  # precompile .pyc at build time (chosen from bench/ measurements)
     collectstatic_env: dict[str, str] = field(default_factory=dict)  # throwaway values, that RUN line only
+    static_dir: str | None = None  # absolute path collectstatic fills in the builder; copied from there
     web_concurrency: int = 1  # default of ``workers_env`` baked into the image (override at run time)
 
 

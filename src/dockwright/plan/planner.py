@@ -84,6 +84,7 @@ def make_plan(
         collectstatic=collectstatic_command(info),
         compile_bytecode=COMPILE_BYTECODE,
         collectstatic_env=collectstatic_env(info),
+        static_dir=static_output_dir(info),
         web_concurrency=web_concurrency,
     )
     return ContainerPlan(
@@ -276,7 +277,7 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         # that line needs the code, which is not copied yet.
         txt = tuple(m for m in info.manifests if m.endswith(".txt"))
         install = (facts.drop_self_install(txt), *install)
-    if info.is_package:
+    if info.install_project:
         # The venv learns where the project will be installed now, with its dependencies, so the
         # project install after the code never touches the venv (its layer stays cached).
         install = (*install, facts.PROJECT_PTH)
@@ -300,7 +301,7 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
         apt_packages=_unique(p for need in info.native for p in need.build),
         manifests=manifests,
         install_commands=install,
-        project_install_commands=recipe.install_project if info.is_package else (),
+        project_install_commands=recipe.install_project if info.install_project else (),
         installer="uv",
         copy_manifests=group_copies(manifests),
         # The base image's pip installs uv into a directory of its own (bench/FINDINGS.md section 1:
@@ -323,7 +324,7 @@ def plan_builder(info: ProjectInfo, server: ServerKind) -> BuilderStage:
 
 def _pythonpath(info: ProjectInfo) -> str | None:
     # An installed package is imported from the venv; otherwise the app's directory must be on the path.
-    if info.is_package or not info.app_dir:
+    if info.install_project or not info.app_dir:
         return None
     return posixpath.join(APP_DIR, info.app_dir)
 
@@ -336,7 +337,7 @@ def runtime_env(info: ProjectInfo, web_concurrency: int) -> dict[str, str]:
         "VIRTUAL_ENV": facts.VENV,
         # An installed project's console scripts live next to it, outside the venv.
         "PATH": f"{facts.PROJECT_DIR}/bin:{facts.VENV}/bin:$PATH"
-        if info.is_package
+        if info.install_project
         else f"{facts.VENV}/bin:$PATH",
         # Writable HOME and caches under /tmp: libraries that cache (and gunicorn's control socket)
         # work for the non-root user and under --read-only with a tmpfs on /tmp.
@@ -596,12 +597,17 @@ def dev_preserved_dirs(info: ProjectInfo) -> tuple[str, ...]:
     node_modules in JavaScript projects: collectstatic's output must stay visible, or the manifest
     storage of production settings fails every page that uses {% static %}.
     """
+    path = static_output_dir(info)
+    return (path,) if path and _relative_to_app(path) else ()
+
+
+def static_output_dir(info: ProjectInfo) -> str | None:
+    """The absolute directory collectstatic fills at build time (inside APP_DIR or not); None without."""
     if not collectstatic_command(info) or info.django is None:
-        return ()
+        return None
     # info.static_root is relative to the project root (APP_DIR), django.static_root to the app's dir
     root = info.static_root or posixpath.join(info.app_dir or "", info.django.static_root or "")
-    path = posixpath.normpath(posixpath.join(APP_DIR, root))
-    return (path,) if _relative_to_app(path) else ()
+    return posixpath.normpath(posixpath.join(APP_DIR, root))
 
 
 # --- .env.example -------------------------------------------------------------------------------

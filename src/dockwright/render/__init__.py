@@ -101,10 +101,11 @@ def render_files(plan: ContainerPlan) -> dict[str, str]:
         wanted = " ".join(shlex.quote(r) for r in plan.builder.server_requirements)
         dependency_commands.append(f"uv pip install --python {facts.VENV}/bin/python {wanted}")
     post_copy_commands = list(plan.builder.project_install_commands)
-    if r.collectstatic:
+    if r.collectstatic and r.static_dir:
         assignments = [f"{k}={shlex.quote(v)}" for k, v in r.collectstatic_env.items()]
         post_copy_commands.append(" \\\n    ".join([*assignments, shlex.join(r.collectstatic)]))
-    post_copy_commands.append(f"chmod -R a+rX,go-w {r.workdir}")
+        # readable by everyone, writable by root only, whatever modes the app's static sources had
+        post_copy_commands.append(f"chmod -R a+rX,go-w {shlex.quote(r.static_dir)}")
     volumes = [m.volume for m in plan.app_volumes] + [s.volume for s in plan.services if s.volume]
     context = {
         "plan": plan,

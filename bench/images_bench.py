@@ -684,16 +684,21 @@ class VariantResult:
 
 
 def measure_floor(app: AppSpec, ref_ctx: Path, root: Path) -> dict[str, int]:
-    """Installed size of the runtime deps (no bytecode) plus the app files the reference image copies."""
+    """Installed size of the runtime deps plus the app files the reference image copies.
+
+    ``deps``: as ``pip install`` leaves them by default, i.e. with the bytecode pip compiles (an
+    installation's RECORD lists its .pyc files); ``deps_nopyc``: the same with ``--no-compile``.
+    """
     ctx = root / "floor" / app.name
     copy_app(ref_ctx, ctx)
     (ctx / "bench_floor_requirements.txt").write_text(requirements_export(app))
     dockerfile = root / "floor" / f"{app.name}.Dockerfile"
+    pip = "PIP_BREAK_SYSTEM_PACKAGES=1 pip install -q --no-cache-dir --disable-pip-version-check"
     dockerfile.write_text(
         f"FROM {app.base}\n"
         "COPY bench_floor_requirements.txt /tmp/req.txt\n"
-        "RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install -q --no-cache-dir --no-compile --target /floor/deps"
-        " -r /tmp/req.txt\n"
+        f"RUN {pip} --target /floor/deps -r /tmp/req.txt"
+        f" && {pip} --no-compile --target /floor/deps-nopyc -r /tmp/req.txt\n"
         "COPY . /floor/app\n"
         "RUN rm -f /floor/app/bench_floor_requirements.txt /floor/app/Dockerfile\n"
     )
@@ -703,10 +708,16 @@ def measure_floor(app: AppSpec, ref_ctx: Path, root: Path) -> dict[str, int]:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"floor build failed:\n{proc.stderr[-3000:]}")
-    out = run_in_image(tag, "du -sb /floor/deps /floor/app | cut -f1")
-    deps, app_bytes = (int(x) for x in out.split())
+    out = run_in_image(tag, "du -sb /floor/deps /floor/deps-nopyc /floor/app | cut -f1")
+    deps, deps_nopyc, app_bytes = (int(x) for x in out.split())
     docker(["image", "rm", "-f", tag], check=False)
-    return {"deps": deps, "app": app_bytes, "total": deps + app_bytes}
+    return {
+        "deps": deps,
+        "deps_nopyc": deps_nopyc,
+        "app": app_bytes,
+        "total": deps + app_bytes,
+        "total_nopyc": deps_nopyc + app_bytes,
+    }
 
 
 def loadavg() -> float:
@@ -889,8 +900,11 @@ one. Columns:
 - **+1 dep rebuild**: after adding one requirement (`humanize`) to the manifest the Dockerfile
   installs from.
 - **image / added over base**: `docker image inspect` size; base = the stand-in base image.
-  **floor**: installed size of the same runtime requirements (`pip install --target`, no bytecode)
-  plus the app files the dockwright image copies (its .dockerignore). **overhead** = added / floor.
+  **floor**: installed size of the same runtime requirements as `pip install --target` leaves them
+  (with the bytecode pip compiles by default) plus the app files the dockwright image copies (its
+  .dockerignore). **overhead** = added / floor. **overhead without .pyc**: (added − the image's
+  .pyc) / (the floor installed with `--no-compile`): what the image carries beyond deps and app,
+  whatever the bytecode policy.
 - **.pyc shipped**: bytes of bytecode outside the interpreter's own tree (deps + app).
 - **start**: `docker start` to the first HTTP answer on 127.0.0.1 (health endpoint; 503 accepted:
   no database runs, the app answers that it cannot reach it). **all .pyc / no .pyc**: the same image
@@ -932,7 +946,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [
             f"### {app['app']} (base {app['base']}, {app['base_size'] / 1e6:.0f} MB; floor "
             f"{app['floor']['total'] / 1e6:.1f} MB = deps {app['floor']['deps'] / 1e6:.1f} + app "
-            f"{app['floor']['app'] / 1e6:.2f})",
+            f"{app['floor']['app'] / 1e6:.2f}; without bytecode "
+            f"{app['floor'].get('total_nopyc', app['floor']['total']) / 1e6:.1f} MB)",
             "",
             "Builds (median; ratio to dockwright):",
             "",
@@ -958,6 +973,7 @@ def markdown(results: dict[str, Any]) -> str:
             " | start (all .pyc) | start (no .pyc) | app load CPU: as built / all .pyc / no .pyc |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
+        floor_nopyc = app["floor"].get("total_nopyc", app["floor"]["total"])
         for v in app["variants"]:
             m = _medians(v, app)
             lines.append(
@@ -966,7 +982,7 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {m['added'] / 1e6:.1f} MB ({ratio(m['added'], ref_med['added'])}) "
                 f"| {m['added'] / app['floor']['total']:.2f} "
                 f"| {v['pyc_bytes'] / 1e6:.1f} MB "
-                f"| {(m['added'] - v['pyc_bytes']) / app['floor']['total']:.2f} "
+                f"| {(m['added'] - v['pyc_bytes']) / floor_nopyc:.2f} "
                 f"| {secs(m['start'])} ({secs(m['start_min'])}) "
                 f"| {secs(m['start_pyc'])} ({secs(m['start_pyc_min'])}) "
                 f"| {secs(m['start_nopyc'])} ({secs(m['start_nopyc_min'])}) "

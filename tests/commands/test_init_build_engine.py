@@ -25,8 +25,10 @@ FILES = {
     '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
     "libs/shared/shared/__init__.py": 'GREETING = "pong"\n',
     "selfinst/__init__.py": "",
-    "selfinst/app.py": "from flask import Flask\nfrom shared import GREETING\n\napp = Flask(__name__)\n\n\n"
-    '@app.get("/ping")\ndef ping() -> str:\n    return GREETING\n',
+    # The app reads its own installed version: detect sees that, so the project is installed.
+    "selfinst/app.py": "from importlib.metadata import version\n\nfrom flask import Flask\n"
+    "from shared import GREETING\n\napp = Flask(__name__)\n\n\n"
+    '@app.get("/ping")\ndef ping() -> str:\n    return f"{GREETING} {version(\'selfinst\')}"\n',
 }
 
 
@@ -68,7 +70,7 @@ def test_requirements_installing_the_project_build_and_run(tmp_path: Path) -> No
                 break
             except OSError:
                 time.sleep(0.5)
-        assert body == "pong"
+        assert body == "pong 0.1.0"
         # The project itself: installed (metadata findable) outside the dependency venv, so a code
         # change never changes the venv layer; its code exists once, in /app.
         site = docker("exec", name, "sh", "-c", "ls /opt/venv/lib/python3*/site-packages").stdout.split()

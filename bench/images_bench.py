@@ -105,12 +105,6 @@ VARIANTS: dict[str, Variant] = {
             None,
             params={"transforms": ["no-bytecode"]},
         ),
-        Variant(
-            "dw-uvtarget",
-            "dockwright init, uv via pip --target",
-            None,
-            params={"transforms": ["uv-pip-target"]},
-        ),
         Variant("naive", "naive single-stage (root)", "naive"),
         Variant("guide", "guide multi-stage --prefix", "guide", "guide"),
         Variant("cachemount", "pip cache mount + non-root (docker init)", "cachemount", "cachemount"),
@@ -143,23 +137,11 @@ def _drop_bytecode(dockerfile: str) -> str:
     return out
 
 
-def _uv_by_pip_target(dockerfile: str) -> str:
-    # Both forms the generator has used: a venv with pip, or a venv without pip filled by `pip --python`.
-    return re.sub(
-        r"python -m venv (?:--without-pip )?(/opt/uv)[ \t]*\\\n\s*&& "
-        r"(?:/opt/uv/bin/pip|python -m pip --python /opt/uv/bin/python) install "
-        r"((?:--\S+ )*)('uv==[^']+'|\S+)",
-        r"python -m pip install \2--target \1 \3",
-        dockerfile,
-    )
-
-
 # Edits of the generated Dockerfile that model one generator change, measured against the original.
-TRANSFORMS = {"no-bytecode": _drop_bytecode, "uv-pip-target": _uv_by_pip_target}
+TRANSFORMS = {"no-bytecode": _drop_bytecode}
 # How to recognise a generated Dockerfile that already made the change (the variant is then moot).
 ADOPTED = {
     "no-bytecode": re.compile(r"\A(?![\s\S]*UV_COMPILE_BYTECODE=1)"),
-    "uv-pip-target": re.compile(r"pip install [^\n]*--target /opt/uv\b"),
 }
 
 
@@ -885,9 +867,8 @@ app, these Dockerfiles on the same base image, alternating their order every rep
   runs as a non-root user.
 - **cachemount**: single stage, requirements bind-mounted, pip cache mount, non-root user (the pattern
   `docker init` writes).
-- **dw-nopyc** / **dw-uvtarget**: dockwright's file with one generator change applied (no
-  `UV_COMPILE_BYTECODE`; uv bootstrapped with `pip install --target` instead of a venv + pip), to
-  measure that change on the same app in the same run.
+- **dw-nopyc**: dockwright's file with one generator change applied (no `UV_COMPILE_BYTECODE`), to
+  measure the bytecode policy on the same app in the same run.
 
 Templates: `bench/variants/`; requirements for the pip variants are exported from the app's own
 manifests (the same pinned set dockwright installs), plus the server when the app does not depend on

@@ -18,7 +18,9 @@ What "cold" means here (the machine is shared, so we never prune anyone else's c
 build runs with `--no-cache`, and every `RUN --mount=type=cache` in the Dockerfile under test gets a
 cache id unique to that build (`id=dwbench-<token>-...`), so its cache mount starts empty. The base
 image is present. The warm rebuilds that follow use the same Dockerfile (same ids), so they see the
-layer cache and the cache mounts that the cold build filled, as a user's second build would.
+layer cache and the cache mounts that the cold build filled, as a user's second build would. After
+each repetition, the cache records created while it ran are removed by id (records that existed
+before are never touched; a build by someone else in that same window would lose its new records).
 """
 
 from __future__ import annotations
@@ -702,6 +704,25 @@ def measure_floor(app: AppSpec, ref_ctx: Path, root: Path) -> dict[str, int]:
     }
 
 
+def build_cache_ids() -> set[str]:
+    """IDs of every BuildKit cache record (layers, cache mounts, contexts) the engine holds."""
+    proc = docker(["system", "df", "-v", "--format", "{{json .BuildCache}}"], check=False)
+    try:
+        return {record["ID"] for record in json.loads(proc.stdout or "[]") or []}
+    except (ValueError, TypeError, KeyError):
+        return set()
+
+
+def prune_build_cache(ids: set[str]) -> None:
+    """Remove exactly these cache records. Cold builds give every cache mount a new id and never
+    reuse layers, so without this each repetition leaves a few hundred MB behind (a full run filled
+    a 100 GB disk). The id filter is a regular expression; one call per chunk keeps it short."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 50):
+        pattern = "^(" + "|".join(ordered[start : start + 50]) + ")$"
+        docker(["builder", "prune", "--all", "--force", "--filter", f"id={pattern}"], check=False)
+
+
 def loadavg() -> float:
     return os.getloadavg()[0]
 
@@ -715,12 +736,14 @@ def run_app(
     log: Any,
     all_bytecode: bool = False,
 ) -> dict[str, Any]:
+    app_cache_before = build_cache_ids()
     pristine = {v.name: prepare_pristine(app, v, root) for v in variants}
     results = {v.name: VariantResult(app.name, v.name, v.title) for v in variants}
     for rep in range(reps):
         # Alternate: rotate the variant order each repetition so no variant always builds first/last.
         order = variants[rep % len(variants) :] + variants[: rep % len(variants)]
         for variant in order:
+            cache_before = build_cache_ids()
             token = f"{os.getpid()}-{rep}-{variant.name}-{int(time.time())}"
             ctx = root / "runs" / app.name / variant.name / f"rep{rep}"
             copy_app(pristine[variant.name], ctx)
@@ -762,6 +785,8 @@ def run_app(
             for image_id in {code.image_id, dep.image_id} - {cold.image_id}:
                 docker(["image", "rm", image_id], check=False)
             shutil.rmtree(ctx, ignore_errors=True)
+            # This repetition's cache records (its three builds made them, nobody reuses them).
+            prune_build_cache(build_cache_ids() - cache_before)
     base_size = image_size(app.base)
     for variant in variants:
         res = results[variant.name]
@@ -787,6 +812,7 @@ def run_app(
                 res.import_cpu_nopyc.append(import_cpu_seconds(derived["nopyc"], app))
         log(f"  {app.name} start-up round {i + 1}/{starts} done")
     floor = measure_floor(app, pristine[variants[0].name], root)
+    prune_build_cache(build_cache_ids() - app_cache_before)  # derived images, floor, preparation
     return {
         "app": app.name,
         "base": app.base,

@@ -35,6 +35,32 @@ def translate_gitignore_line(line: str) -> str | None:
     return f"!{pattern}" if negate else pattern
 
 
+def rebase_gitignore(text: str, directory: str) -> str:
+    """A nested .gitignore (the one in ``directory``, relative POSIX) as lines of the root one.
+
+    Its patterns match only below its directory: a pattern without a slash at any depth there
+    (``dir/**/p``), one with a slash relative to it (``dir/p``). Negations and directory-only
+    markers are kept; comments and blanks dropped."""
+    base = directory.strip("/")
+    out = []
+    for line in text.splitlines():
+        body = line.rstrip()
+        if not body or body.startswith("#"):
+            continue
+        negate = body.startswith("!")
+        if negate:
+            body = body[1:]
+        if body.startswith("\\"):  # escaped leading "#" or "!": once rebased it starts with "/"
+            body = body[1:]
+        directory_only = body.endswith("/")
+        core = body.rstrip("/")
+        if not core:
+            continue
+        rebased = f"/{base}/{core.lstrip('/')}" if "/" in core else f"/{base}/**/{core}"
+        out.append(("!" if negate else "") + rebased + ("/" if directory_only else ""))
+    return "\n".join(out)
+
+
 def translate_gitignore(text: str) -> tuple[str, ...]:
     """All patterns of a .gitignore, translated, in order (order matters for ``!`` exceptions)."""
     patterns = (translate_gitignore_line(line) for line in text.splitlines())

@@ -7,24 +7,43 @@ one place of the plan stage that reads files (the project, its .gitignore).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from dockwright.detect.files import is_ignored_dir
 from dockwright.detect.model import ProjectInfo
 from dockwright.errors import DockwrightError
 from dockwright.plan import facts
+from dockwright.plan.dockerignore import rebase_gitignore
 from dockwright.plan.model import ContainerPlan
 from dockwright.plan.planner import make_plan
 
 
-def read_gitignore(root: Path) -> str:
-    """The project's .gitignore text ("" when there is none)."""
-    path = root / ".gitignore"
+def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ""
     except (OSError, UnicodeDecodeError) as err:
         raise DockwrightError(f"cannot read .gitignore: {err}", file=path) from err
+
+
+def read_gitignore(root: Path) -> str:
+    """The project's .gitignore rules as one root-level text ("" when there are none): the top-level
+    file, then every nested .gitignore rebased onto its directory, shallow before deep (git gives
+    the deeper file the last word). Virtualenvs, VCS data and caches are not searched."""
+    parts = [_read(root / ".gitignore")]
+    nested: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        current = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored_dir(current / d))
+        if current != root and ".gitignore" in filenames:
+            nested.append(current / ".gitignore")
+    for path in sorted(nested, key=lambda p: (len(p.relative_to(root).parts), p.as_posix())):
+        rebased = rebase_gitignore(_read(path), path.parent.relative_to(root).as_posix())
+        if rebased:
+            parts.append(f"# {path.relative_to(root).as_posix()}\n{rebased}")
+    return "\n".join(part.rstrip("\n") for part in parts if part.strip()) + ("\n" if any(parts) else "")
 
 
 def detect(

@@ -71,18 +71,23 @@ def test_requirements_syntax(project: Project) -> None:
     ]
 
 
-def test_requirements_installing_the_project(project: Project) -> None:
-    root = project(
+def _self_installing_project(project: Project, pyproject_extra: str = "") -> Path:
+    """A src-layout hatchling package whose requirements.txt installs it ("-e .")."""
+    return project(
         {
             "pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nreadme = "README.md"\n'
-            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            + pyproject_extra
+            + '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
             "README.md": "svc\n",
             "src/svc/__init__.py": "",
             "src/svc/web.py": "from fastapi import FastAPI\napp = FastAPI()\n",
             "requirements.txt": "fastapi\n-e .\n",
         }
     )
-    info = detect(root)
+
+
+def test_requirements_installing_the_project(project: Project) -> None:
+    info = detect(_self_installing_project(project))
     assert (info.app, info.app_dir) == ("svc.web:app", "src")
     assert info.is_package
     # nothing needs the installed distribution: it runs from src/, and the build backend's readme
@@ -92,18 +97,7 @@ def test_requirements_installing_the_project(project: Project) -> None:
 
 
 def test_requirements_installing_a_project_with_console_scripts(project: Project) -> None:
-    root = project(
-        {
-            "pyproject.toml": '[project]\nname = "svc"\nversion = "0"\nreadme = "README.md"\n'
-            '[project.scripts]\nsvc-admin = "svc.cli:main"\n'
-            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
-            "README.md": "svc\n",
-            "src/svc/__init__.py": "",
-            "src/svc/web.py": "from fastapi import FastAPI\napp = FastAPI()\n",
-            "requirements.txt": "fastapi\n-e .\n",
-        }
-    )
-    info = detect(root)
+    info = detect(_self_installing_project(project, '[project.scripts]\nsvc-admin = "svc.cli:main"\n'))
     assert info.is_package and info.install_project
     assert info.manifests == ("requirements.txt", "pyproject.toml", "README.md")
     install = next(e for e in info.evidence if e.what == "package install")

@@ -18,7 +18,14 @@ from packaging.utils import canonicalize_name
 
 from dockwright.detect.files import ProjectFiles
 from dockwright.detect.model import DependencyManager, Evidence
-from dockwright.detect.parsing import line_of_key, line_of_string, load_json, load_toml, read_text
+from dockwright.detect.parsing import (
+    line_of_key,
+    line_of_string,
+    line_of_table,
+    load_json,
+    load_toml,
+    read_text,
+)
 from dockwright.errors import DetectionError
 
 # Lock files and the manager that owns each one, in the order they are reported.
@@ -202,7 +209,7 @@ def detect_dependencies(files: ProjectFiles, pyproject: Pyproject | None) -> Dep
             if tool in owners:
                 manager = tool_manager
                 assert pyproject is not None
-                line = line_of_key(pyproject.text, f"tool.{tool}") or _table_line(
+                line = line_of_key(pyproject.text, f"tool.{tool}") or line_of_table(
                     pyproject.text, f"tool.{tool}"
                 )
                 evidence.append(
@@ -222,7 +229,7 @@ def detect_dependencies(files: ProjectFiles, pyproject: Pyproject | None) -> Dep
                 Evidence(
                     "dependency manager",
                     "pyproject.toml",
-                    _table_line(pyproject.text, "project"),
+                    line_of_table(pyproject.text, "project"),
                     "PEP 621 [project] table and no lock file or requirements file",
                 )
             )
@@ -254,11 +261,6 @@ def _tool_owners(files: ProjectFiles, pyproject: Pyproject | None) -> set[str]:
     if files.exists("Pipfile"):
         owners.add("pipenv")
     return owners
-
-
-def _table_line(text: str, table: str) -> int | None:
-    match = re.search(rf"^\s*\[{re.escape(table)}(\]|\.)", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # --- requirements files ---------------------------------------------------------------------

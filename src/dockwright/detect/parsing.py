@@ -49,6 +49,12 @@ def line_of(text: str, pattern: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def line_of_table(text: str, table: str) -> int | None:
+    """Line of the ``[table]`` header or of the first ``[table.sub]`` header in a TOML text."""
+    match = re.search(rf"^\s*\[{re.escape(table)}(\]|\.)", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def line_of_key(text: str, key: str, table: str | None = None) -> int | None:
     """Line of ``key = ...`` in a TOML text, searched after ``[table]`` when given."""
     start = 0

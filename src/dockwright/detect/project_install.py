@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dockwright.detect.dependencies import Pyproject
 from dockwright.detect.files import ProjectFiles
 from dockwright.detect.model import Evidence
+from dockwright.detect.parsing import line_of_key, line_of_table
 
 # Build backends that turn a source tree into a wheel without compiling or generating anything
 # unless configured to (hooks and dynamic versions are checked separately).
@@ -79,16 +80,9 @@ def _table_present(pyproject: Pyproject, keys: tuple[str, ...]) -> bool:
 
 
 def _key_line(pyproject: Pyproject, dotted: str) -> int | None:
-    """The line of table ``dotted`` (its header, else a ``key =`` / dotted key line)."""
-    lines = [line.strip() for line in pyproject.text.splitlines()]
-    for number, line in enumerate(lines, start=1):
-        if line.startswith((f"[{dotted}]", f"[{dotted}.")):
-            return number
-    key = re.escape(dotted.rsplit(".", 1)[-1])
-    for number, line in enumerate(lines, start=1):
-        if re.match(rf'"?{key}"?\s*[=.]', line):
-            return number
-    return None
+    """The line of table ``dotted``: its header, else its ``key = ...`` inside the parent table."""
+    parent, _, key = dotted.rpartition(".")
+    return line_of_table(pyproject.text, dotted) or line_of_key(pyproject.text, key, parent or None)
 
 
 def _dynamic_version_source(pyproject: Pyproject) -> tuple[str, str] | None:

@@ -11,8 +11,9 @@ import fnmatch
 from collections.abc import Iterable
 
 
-def translate_gitignore_line(line: str) -> str | None:
-    """One .gitignore line as a .dockerignore pattern, or None for blanks and comments."""
+def _parse_gitignore_line(line: str) -> tuple[bool, str, bool] | None:
+    """(negated, pattern without "!"/escape/trailing "/", directory-only) of one .gitignore line;
+    None for blanks and comments."""
     text = line.rstrip("\n").rstrip()
     if not text or text.startswith("#"):
         return None
@@ -21,9 +22,17 @@ def translate_gitignore_line(line: str) -> str | None:
         text = text[1:]
     if text.startswith("\\"):  # escaped leading "#" or "!"
         text = text[1:]
-    text = text.rstrip("/")  # directory-only marker: .dockerignore matches files and directories alike
-    if not text:
+    core = text.rstrip("/")
+    return (negate, core, core != text) if core else None
+
+
+def translate_gitignore_line(line: str) -> str | None:
+    """One .gitignore line as a .dockerignore pattern, or None for blanks and comments."""
+    parsed = _parse_gitignore_line(line)
+    if parsed is None:
         return None
+    # .dockerignore has no directory-only marker: it matches files and directories alike
+    negate, text, _directory_only = parsed
     if text.startswith("/"):
         pattern = text.lstrip("/")  # anchored in git, anchored in docker
     elif "/" in text:
@@ -44,18 +53,11 @@ def rebase_gitignore(text: str, directory: str) -> str:
     base = directory.strip("/")
     out = []
     for line in text.splitlines():
-        body = line.rstrip()
-        if not body or body.startswith("#"):
+        parsed = _parse_gitignore_line(line)
+        if parsed is None:
             continue
-        negate = body.startswith("!")
-        if negate:
-            body = body[1:]
-        if body.startswith("\\"):  # escaped leading "#" or "!": once rebased it starts with "/"
-            body = body[1:]
-        directory_only = body.endswith("/")
-        core = body.rstrip("/")
-        if not core:
-            continue
+        negate, core, directory_only = parsed
+        # an escaped leading "#"/"!" needs no escape once rebased: the pattern starts with "/"
         rebased = f"/{base}/{core.lstrip('/')}" if "/" in core else f"/{base}/**/{core}"
         out.append(("!" if negate else "") + rebased + ("/" if directory_only else ""))
     return "\n".join(out)

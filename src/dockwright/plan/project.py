@@ -7,10 +7,9 @@ one place of the plan stage that reads files (the project, its .gitignore).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from dockwright.detect.files import is_ignored_dir
+from dockwright.detect.files import ProjectFiles
 from dockwright.detect.model import ProjectInfo
 from dockwright.errors import DockwrightError
 from dockwright.plan import facts
@@ -33,12 +32,7 @@ def read_gitignore(root: Path) -> str:
     file, then every nested .gitignore rebased onto its directory, shallow before deep (git gives
     the deeper file the last word). Virtualenvs, VCS data and caches are not searched."""
     parts = [_read(root / ".gitignore")]
-    nested: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        current = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored_dir(current / d))
-        if current != root and ".gitignore" in filenames:
-            nested.append(current / ".gitignore")
+    nested = [root / rel for rel in ProjectFiles.scan(root).files if rel.endswith("/.gitignore")]
     for path in sorted(nested, key=lambda p: (len(p.relative_to(root).parts), p.as_posix())):
         rebased = rebase_gitignore(_read(path), path.parent.relative_to(root).as_posix())
         if rebased:
